@@ -1,0 +1,5 @@
+import sys
+
+from harm.cli import main
+
+sys.exit(main())

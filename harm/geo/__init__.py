@@ -1,0 +1,1 @@
+"""Geography: the built-in boundary files (``geo/``) and how they are built."""
