@@ -8,7 +8,7 @@ import sys
 
 from harm.errors import HarmInputError
 
-COMMAND_MODULES = ["geo"]
+COMMAND_MODULES = ["counts", "demo", "geo"]
 
 
 def build_parser() -> argparse.ArgumentParser:
