@@ -1,0 +1,46 @@
+"""A choropleth of an area set (counts or rates) drawn offline with folium in st_folium."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from harm.areas import AreaSet
+from harm.classify import break_labels, quantile_breaks
+from harm.ui import palettes
+from harm.ui.maps import choropleth_layer, legend_html, offline_map
+
+VALUE_LABELS = {"count": "Incidents", "rate_per_1000": "Rate per 1,000 residents"}
+BOUNDARY_ATTRIBUTION = "Boundaries: ONS, contains OS data © Crown copyright and database right"
+
+
+def base_map_toggle(key: str) -> bool:
+    return st.toggle("Base map (OpenStreetMap tiles, needs internet)", value=False, key=f"{key}_tiles")
+
+
+def area_map(area_set: AreaSet, table: pd.DataFrame, value: str, *, title: str, tiles: bool = False):
+    """The folium map: ``table`` has ``area`` (names of ``area_set``) and ``value`` columns."""
+    gdf = area_set.areas.merge(table.drop(columns=["code"], errors="ignore"), left_on="name", right_on="area", how="left")
+    fmt = "{:,.1f}" if value == "rate_per_1000" else "{:,.0f}"
+    breaks = quantile_breaks(gdf[value])
+    classes = len(breaks) - 1
+    colours = palettes.sequential(max(3, classes))[-classes:]
+    fields = ["name", "count"] + (["rate_per_1000"] if "rate_per_1000" in gdf else [])
+    aliases = ["Area", "Incidents"] + (["Rate per 1,000"] if "rate_per_1000" in gdf else [])
+    m = offline_map(osm_tiles=tiles, attribution=BOUNDARY_ATTRIBUTION)
+    choropleth_layer(gdf, value, colors=colours, bins=breaks, tooltip_fields=fields,
+                     tooltip_aliases=aliases, tooltip_formats={"rate_per_1000": "{:,.1f}"},
+                     name=VALUE_LABELS.get(value, value), keep_fields=["code"]).add_to(m)
+    legend_html(title, break_labels(breaks, fmt), colours).add_to(m)
+    minx, miny, maxx, maxy = area_set.areas.to_crs("EPSG:4326").total_bounds
+    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    return m
+
+
+def area_choropleth(area_set: AreaSet, table: pd.DataFrame, value: str, *, key: str, title: str):
+    """Draw the map in the page; returns what st_folium returns (the last clicked area)."""
+    tiles = base_map_toggle(key)
+    m = area_map(area_set, table, value, title=title, tiles=tiles)
+    return st_folium(m, key=key, height=520, use_container_width=True,
+                     returned_objects=["last_active_drawing"])

@@ -1,0 +1,61 @@
+"""Overview: what is loaded, counts and rates by area and year, the monthly trend, a map."""
+
+import altair as alt
+import streamlit as st
+
+from harm.geo.levels import LEVEL_LABELS
+from harm.overview import area_totals, area_year_table, dataset_summary, monthly_trend
+from harm.ui.context import current, demo_banner
+from harm.ui.downloads import table_downloads
+from harm.ui.area_map import area_choropleth
+
+ctx = current()
+st.title("Overview")
+demo_banner(ctx)
+
+summary = dataset_summary(ctx.all_incidents)
+shown = ctx.incidents
+level_label = LEVEL_LABELS[ctx.filters.area_level]
+
+st.subheader("What is loaded")
+c1, c2, c3, c4 = st.columns(4)
+c1.metric("Records in the data set", f"{summary['rows']:,}")
+c2.metric("Period covered", f"{summary['first_month']} to {summary['last_month']}")
+c3.metric(f"Areas ({level_label})", f"{len(ctx.area_set.names)}")
+c4.metric("Records shown with the filters", f"{len(shown):,}")
+precision = ", ".join(f"{n:,} to the {p}" for p, n in sorted(summary["precision"].items()))
+st.caption(f"Date precision: {precision}. Records without a location: {summary['no_location']:,}. "
+           f"Filters: {ctx.filters.describe()}.")
+
+st.subheader(f"Incidents by {level_label.lower()}")
+measure = st.radio("Colour the map by", ["Count", "Rate per 1,000 residents"], horizontal=True,
+                   key="overview_map_measure")
+totals = area_totals(shown, ctx.area_labels, ctx.area_set)
+map_col, table_col = st.columns([3, 2])
+with map_col:
+    area_choropleth(ctx.area_set, totals, "rate_per_1000" if measure.startswith("Rate") else "count",
+                    key="overview_map", title=f"{measure}, {ctx.filters.first_month} to {ctx.filters.last_month}")
+with table_col:
+    st.dataframe(totals.drop(columns=["code"]), hide_index=True, width="stretch",
+                 column_config={"rate_per_1000": st.column_config.NumberColumn("Rate per 1,000", format="%.1f"),
+                                "count": st.column_config.NumberColumn("Count", format="%d"),
+                                "population": st.column_config.NumberColumn("Residents (2011)", format="%d")})
+    table_downloads(totals, f"incidents-{ctx.filters.first_month}-{ctx.filters.last_month}-{ctx.filters.area_level}")
+    st.caption("Population: 2011 census usual residents. Areas are assigned by point in polygon.")
+
+st.subheader("By financial year")
+by_year = area_year_table(shown, ctx.area_labels, ctx.area_set)
+value = "rate_per_1000" if measure.startswith("Rate") and "rate_per_1000" in by_year else "count"
+pivot = by_year.pivot(index="area", columns="fy", values=value).reset_index()
+st.dataframe(pivot, hide_index=True, width="stretch")
+table_downloads(by_year, f"incidents-by-year-{ctx.filters.area_level}")
+
+st.subheader("Monthly trend")
+trend = monthly_trend(shown, ctx.area_labels)
+chart = (alt.Chart(trend).mark_line()
+         .encode(x=alt.X("month:T", title="Month"), y=alt.Y("count:Q", title="Incidents"),
+                 color=alt.Color("area:N", title=level_label, scale=alt.Scale(scheme="tableau10")),
+                 tooltip=[alt.Tooltip("area:N"), alt.Tooltip("month:T", format="%b %Y"), "count:Q"])
+         .properties(height=360, title=f"Incidents per month by {level_label.lower()}"))
+st.altair_chart(chart, width="stretch")
+st.caption(ctx.source_note)
