@@ -6,7 +6,8 @@ import streamlit as st
 from harm.geo.levels import LEVEL_LABELS
 from harm.overview import area_totals, area_year_table, dataset_summary, monthly_trend
 from harm.ui.context import current, demo_banner
-from harm.ui.downloads import table_downloads
+from harm.charts import ChartMeta
+from harm.ui.exports import chart_with_downloads, table_downloads
 from harm.ui.area_map import area_choropleth
 
 ctx = current()
@@ -54,8 +55,11 @@ st.subheader("Monthly trend")
 trend = monthly_trend(shown, ctx.area_labels)
 chart = (alt.Chart(trend).mark_line()
          .encode(x=alt.X("month:T", title="Month"), y=alt.Y("count:Q", title="Incidents"),
-                 color=alt.Color("area:N", title=level_label, scale=alt.Scale(scheme="tableau10")),
+                 color=alt.Color("area:N", title=level_label),
                  tooltip=[alt.Tooltip("area:N"), alt.Tooltip("month:T", format="%b %Y"), "count:Q"])
-         .properties(height=360, title=f"Incidents per month by {level_label.lower()}"))
-st.altair_chart(chart, width="stretch")
-st.caption(ctx.source_note)
+         .properties(height=360, width=900))
+meta = ChartMeta(f"Incidents per month by {level_label.lower()}",
+                 period=f"{ctx.filters.first_month} to {ctx.filters.last_month}",
+                 filters=ctx.filters.describe(), demo=ctx.is_demo)
+chart_with_downloads(chart, trend, meta, key="overview_trend",
+                     name=f"incidents-per-month-{ctx.filters.first_month}-{ctx.filters.last_month}-{ctx.filters.area_level}")
