@@ -1,0 +1,1 @@
+"""Streamlit-facing helpers: the only part of harm that imports streamlit."""
