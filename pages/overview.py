@@ -19,9 +19,9 @@ shown = ctx.incidents
 level_label = LEVEL_LABELS[ctx.filters.area_level]
 
 st.subheader("What is loaded")
-c1, c2, c3, c4 = st.columns(4)
+c1, c2, c3, c4 = st.columns([1, 1.3, 1, 1])
 c1.metric("Records in the data set", f"{summary['rows']:,}")
-c2.metric("Period covered", f"{summary['first_month']} to {summary['last_month']}")
+c2.metric("Period covered", f"{summary['first_month']} – {summary['last_month']}")
 c3.metric(f"Areas ({level_label})", f"{len(ctx.area_set.names)}")
 c4.metric("Records shown with the filters", f"{len(shown):,}")
 precision = ", ".join(f"{n:,} to the {p}" for p, n in sorted(summary["precision"].items()))
@@ -37,10 +37,11 @@ with map_col:
     area_choropleth(ctx.area_set, totals, "rate_per_1000" if measure.startswith("Rate") else "count",
                     key="overview_map", title=f"{measure}, {ctx.filters.first_month} to {ctx.filters.last_month}")
 with table_col:
-    st.dataframe(totals.drop(columns=["code"]), hide_index=True, width="stretch",
-                 column_config={"rate_per_1000": st.column_config.NumberColumn("Rate per 1,000", format="%.1f"),
-                                "count": st.column_config.NumberColumn("Count", format="%d"),
-                                "population": st.column_config.NumberColumn("Residents (2011)", format="%d")})
+    st.dataframe(totals.drop(columns=["code"]).sort_values("area"), hide_index=True, width="stretch",
+                 column_config={"area": st.column_config.TextColumn("Area"),
+                                "rate_per_1000": st.column_config.NumberColumn("Rate per 1,000", format="%.1f"),
+                                "count": st.column_config.NumberColumn("Incidents", format="localized"),
+                                "population": st.column_config.NumberColumn("Residents (2011)", format="localized")})
     table_downloads(totals, f"incidents-{ctx.filters.first_month}-{ctx.filters.last_month}-{ctx.filters.area_level}")
     st.caption("Population: 2011 census usual residents. Areas are assigned by point in polygon.")
 
@@ -48,7 +49,8 @@ st.subheader("By financial year")
 by_year = area_year_table(shown, ctx.area_labels, ctx.area_set)
 value = "rate_per_1000" if measure.startswith("Rate") and "rate_per_1000" in by_year else "count"
 pivot = by_year.pivot(index="area", columns="fy", values=value).reset_index()
-st.dataframe(pivot, hide_index=True, width="stretch")
+st.dataframe(pivot.rename(columns={"area": "Area"}), hide_index=True, width="stretch")
+st.caption("Incidents" if value == "count" else "Rate per 1,000 residents (2011 census)")
 table_downloads(by_year, f"incidents-by-year-{ctx.filters.area_level}")
 
 st.subheader("Monthly trend")

@@ -262,3 +262,13 @@ def copy_app_support(app_dir: Path | str) -> None:
     if not static.exists():
         static.symlink_to(REPO_ROOT / "static", target_is_directory=True)
     shutil.copytree(REPO_ROOT / ".streamlit", app_dir / ".streamlit", dirs_exist_ok=True)
+
+
+def choose(page: Page, key: str, option: str, *, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> None:
+    """Pick ``option`` (visible text) in the selectbox whose widget key is ``key``; wait for the rerun.
+
+    Streamlit 1.67 draws selectboxes as react-aria comboboxes inside ``.st-key-<key>``.
+    """
+    page.locator(f".st-key-{key} input[role=combobox]").click(timeout=timeout_ms)
+    page.locator('[role="option"]').filter(has_text=option).first.click(timeout=timeout_ms)
+    wait_for_idle(page, timeout_ms=timeout_ms)
