@@ -28,7 +28,7 @@ def test_overview_renders_demo_data_with_label(demo_incidents):
     at = run_app()
     assert not at.exception
     assert metric(at, "Records in the data set") == f"{len(demo_incidents):,}"
-    assert metric(at, "Period covered") == "2010-04 to 2020-03"
+    assert metric(at, "Period covered") == "2010-04 – 2020-03"
     assert any("Synthetic demonstration data" in i.value for i in at.info)
     maps = at.get("component_instance")
     assert len(maps) == 1
