@@ -5,7 +5,7 @@ import streamlit as st
 
 from harm.geo.levels import LEVEL_LABELS
 from harm.overview import area_totals, area_year_table, dataset_summary, monthly_trend
-from harm.ui.context import current, demo_banner
+from harm.ui.context import current, demo_banner, cached
 from harm.charts import ChartMeta
 from harm.ui.exports import chart_with_downloads, table_downloads
 from harm.ui.area_map import area_choropleth
@@ -14,7 +14,7 @@ ctx = current()
 st.title("Overview")
 demo_banner(ctx)
 
-summary = dataset_summary(ctx.all_incidents)
+summary = cached(ctx, "summary", dataset_summary)
 shown = ctx.incidents
 level_label = LEVEL_LABELS[ctx.filters.area_level]
 

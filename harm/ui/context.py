@@ -85,9 +85,15 @@ def dataset_incidents(dataset: str) -> pd.DataFrame:
     return demo_incidents()
 
 
-def month_options(incidents: pd.DataFrame) -> list[str]:
-    months = incidents["occurred_from"].dt.to_period("M")
-    return [str(m) for m in pd.period_range(months.min(), months.max(), freq="M")]
+@st.cache_resource(show_spinner=False, max_entries=16)
+def dataset_facts(dataset: str) -> dict:
+    """What the sidebar needs to know about a data set, computed once: months, groups."""
+    incidents = dataset_incidents(dataset)
+    first, last = incidents["occurred_from"].min(), incidents["occurred_from"].max()
+    months = [str(m) for m in pd.period_range(first.to_period("M"), last.to_period("M"), freq="M")]
+    groups = incidents["offence_group"]
+    used = groups.cat.categories[np.unique(groups.cat.codes[groups.cat.codes >= 0])]
+    return {"months": months, "groups": sorted(map(str, used))}
 
 
 # --- URL <-> session state --------------------------------------------------------------------
@@ -132,8 +138,8 @@ def sidebar() -> Context:
     """Draw the shared sidebar and return the context (also kept for :func:`current`)."""
     dataset = DEMO_DATASET
     incidents = dataset_incidents(dataset)
-    months = month_options(incidents)
-    groups = sorted(incidents["offence_group"].astype("string").unique())
+    facts = dataset_facts(dataset)
+    months, groups = facts["months"], facts["groups"]
     valid = {"area_level": list(SIDEBAR_LEVELS), "first_month": months, "last_month": months,
              "offence_groups": groups, "markers": list(MARKER_LABELS)}
     valid["areas"] = [n for level in SIDEBAR_LEVELS for n in area_set(level).names]
@@ -176,6 +182,16 @@ def sidebar() -> Context:
 def current() -> Context:
     """The context the sidebar built on this run."""
     return st.session_state["_context"]
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _cached(dataset: str, name: str, _function):
+    return _function(dataset_incidents(dataset))
+
+
+def cached(context: Context, name: str, function):
+    """``function(all incidents of the data set)``, computed once per data set and ``name``."""
+    return _cached(context.dataset, name, function)
 
 
 def demo_banner(context: Context) -> None:
