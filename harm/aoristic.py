@@ -110,13 +110,28 @@ def temporal_profile(incidents: pd.DataFrame, method: str = "aoristic", days=Non
 
 def window_quality(incidents: pd.DataFrame) -> WindowQuality:
     """Counts for the data-quality note: no time of day, no end, end before start, > 24 h."""
+    return summarise_windows(*window_minutes(incidents))
+
+
+def window_minutes(incidents: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per incident: whole minutes from start to end (NaN: no end) and has-a-time-of-day.
+
+    Depends only on the data set: compute it once, then :func:`summarise_windows` any
+    subset (``minutes[mask], timed[mask]``) without touching the frame again.
+    """
     _, minutes, timed = _windows(incidents)
-    span = minutes[timed]
+    return minutes, timed
+
+
+def summarise_windows(minutes: np.ndarray, timed: np.ndarray) -> WindowQuality:
+    """:class:`WindowQuality` from :func:`window_minutes` (or a subset of it)."""
+    timed = np.asarray(timed, dtype=bool)
+    span = np.asarray(minutes, dtype="float64")[timed]
     n_timed = int(timed.sum())
     longer = float(np.mean(span > 24 * 60)) if n_timed else float("nan")
     return WindowQuality(
-        n_incidents=len(incidents),
-        n_without_time_of_day=len(incidents) - n_timed,
+        n_incidents=int(timed.size),
+        n_without_time_of_day=int(timed.size) - n_timed,
         n_without_end=int(np.isnan(span).sum()),
         n_end_before_start=int((span < 0).sum()),
         share_longer_than_24h=longer,

@@ -13,8 +13,11 @@ DIMENSIONS = ("area", "fy", "month", "offence_group")
 
 def financial_year_labels(dates: pd.Series) -> pd.Series:
     """``2014/15`` for any date from April 2014 to March 2015."""
-    start_year = dates.dt.year - (dates.dt.month < 4).astype("int64")
-    return start_year.astype("string") + "/" + ((start_year + 1) % 100).astype("string").str.zfill(2)
+    start_year = (dates.dt.year - (dates.dt.month < 4).astype("int64")).to_numpy()
+    years = np.unique(start_year)
+    labels = pd.Categorical.from_codes(np.searchsorted(years, start_year),
+                                       [f"{y}/{(y + 1) % 100:02d}" for y in years])
+    return pd.Series(labels, index=dates.index)
 
 
 def dimension_values(incidents: pd.DataFrame, dimension: str, area_labels: pd.Series | None) -> pd.Series:

@@ -124,15 +124,39 @@ def make_grid(study_area, cell_size: float | None = None) -> Grid:
     return Grid(size, col0, row0, in_grid, cardinality, area)
 
 
-def cell_of_incidents(grid: Grid, incidents: pd.DataFrame) -> np.ndarray:
-    """Per incident, the position of its cell in ``grid`` (0..n_cells-1), or -1 when the
-    incident has no location or lies outside the study area."""
+def inside_study_area(study_area, incidents: pd.DataFrame) -> np.ndarray:
+    """True where an incident's point lies inside the study area (not on its boundary).
+
+    It does not depend on the cell size: compute it once per study area and pass it to
+    :func:`cell_of_incidents` for each grid.
+    """
+    area = _as_study_area(study_area)
     x = incidents["x"].to_numpy(dtype="float64")
     y = incidents["y"].to_numpy(dtype="float64")
-    out = np.full(x.size, -1, dtype=np.int64)
-    minx, miny, maxx, maxy = grid.study_area.bounds
+    minx, miny, maxx, maxy = area.bounds
     near = np.flatnonzero((x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy))
-    near = near[shapely.contains_xy(grid.study_area, x[near], y[near])]
+    shapely.prepare(area)
+    inside = np.zeros(x.size, dtype=bool)
+    inside[near[shapely.contains_xy(area, x[near], y[near])]] = True
+    return inside
+
+
+def cell_of_incidents(grid: Grid, incidents: pd.DataFrame, inside: np.ndarray | None = None) -> np.ndarray:
+    """Per incident, the position of its cell in ``grid`` (0..n_cells-1), or -1 when the
+    incident has no location or lies outside the study area.
+
+    ``inside`` (from :func:`inside_study_area` on the same study area) saves the
+    point-in-polygon test when several grids share a study area.
+    """
+    x = incidents["x"].to_numpy(dtype="float64")
+    y = incidents["y"].to_numpy(dtype="float64")
+    if inside is None:
+        inside = inside_study_area(grid.study_area, incidents)
+    elif np.shape(inside) != x.shape:
+        raise HarmInputError("the inside-the-study-area mask does not match the incidents",
+                             fix="Compute it with inside_study_area on the same incidents")
+    out = np.full(x.size, -1, dtype=np.int64)
+    near = np.flatnonzero(inside)
     col = np.floor(x[near] / grid.cell_size).astype(np.int64) - grid.col0
     row = np.floor(y[near] / grid.cell_size).astype(np.int64) - grid.row0
     n_rows, n_cols = grid.in_grid.shape
@@ -320,15 +344,38 @@ def _neighbour_sums(values: np.ndarray, in_grid: np.ndarray) -> np.ndarray:
     return sums[in_grid]
 
 
-def _cells_meeting_area(area, size, col0, row0, n_cols, n_rows) -> np.ndarray:
-    cols, rows = np.meshgrid(np.arange(n_cols), np.arange(n_rows))
-    x0, y0 = (col0 + cols.ravel()) * size, (row0 + rows.ravel()) * size
-    boxes = shapely.box(x0, y0, x0 + size, y0 + size)
+def _cells_meeting_area(area, size, col0, row0, n_cols, n_rows, block: int = 16) -> np.ndarray:
+    """In-grid mask: the cell's interior meets the area's interior.
+
+    Tested block by block (``block`` x ``block`` cells): a block inside the area has all its
+    cells in the grid, a block clear of it none; only the cells of blocks the boundary
+    crosses are tested one by one. Same answer as testing every cell, ~10x faster.
+    """
     shapely.prepare(area)
-    meets = shapely.intersects(area, boxes)
-    candidates = np.flatnonzero(meets)
-    meets[candidates[shapely.touches(area, boxes[candidates])]] = False
-    return meets.reshape(n_rows, n_cols)
+    meets = np.zeros((n_rows, n_cols), dtype=bool)
+    n_block_rows, n_block_cols = -(-n_rows // block), -(-n_cols // block)
+    block_cols, block_rows = (a.ravel() for a in np.meshgrid(np.arange(n_block_cols),
+                                                             np.arange(n_block_rows)))
+    c0, r0 = block_cols * block, block_rows * block
+    c1, r1 = np.minimum(c0 + block, n_cols), np.minimum(r0 + block, n_rows)
+    boxes = shapely.box((col0 + c0) * size, (row0 + r0) * size, (col0 + c1) * size, (row0 + r1) * size)
+    inside = shapely.contains(area, boxes)
+    crossed = shapely.intersects(area, boxes) & ~inside
+    for b in np.flatnonzero(inside):
+        meets[r0[b]:r1[b], c0[b]:c1[b]] = True
+    rows, cols = [], []
+    for b in np.flatnonzero(crossed):
+        cc, rr = np.meshgrid(np.arange(c0[b], c1[b]), np.arange(r0[b], r1[b]))
+        cols.append(cc.ravel())
+        rows.append(rr.ravel())
+    if rows:
+        rows, cols = np.concatenate(rows), np.concatenate(cols)
+        x0, y0 = (col0 + cols) * size, (row0 + rows) * size
+        cells = shapely.box(x0, y0, x0 + size, y0 + size)
+        hit = shapely.intersects(area, cells)
+        hit[np.flatnonzero(hit)[shapely.touches(area, cells[hit])]] = False
+        meets[rows[hit], cols[hit]] = True
+    return meets
 
 
 def _as_study_area(study_area) -> BaseGeometry:

@@ -26,9 +26,10 @@ def dataset_summary(incidents: pd.DataFrame) -> dict:
 def area_year_table(incidents: pd.DataFrame, area_labels: pd.Series, area_set: AreaSet) -> pd.DataFrame:
     """Long table: ``area, fy, count, rate_per_1000`` for every area (zeros included) and year."""
     fy = financial_year_labels(incidents["occurred_from"]).reset_index(drop=True)
-    frame = pd.DataFrame({"area": area_labels.reset_index(drop=True).astype("string"), "fy": fy})
-    counts = frame.groupby(["area", "fy"]).size().rename("count")
-    areas = area_set.names + [a for a in (OUTSIDE, NO_LOCATION) if a in set(frame["area"])]
+    frame = pd.DataFrame({"area": area_labels.reset_index(drop=True), "fy": fy})
+    counts = frame.groupby(["area", "fy"], observed=True).size().rename("count")
+    present = set(frame["area"].unique())
+    areas = area_set.names + [a for a in (OUTSIDE, NO_LOCATION) if a in present]
     years = sorted(fy.unique()) if len(fy) else []
     full = pd.MultiIndex.from_product([areas, years], names=["area", "fy"])
     table = counts.reindex(full, fill_value=0).reset_index()
@@ -53,12 +54,12 @@ def area_totals(incidents: pd.DataFrame, area_labels: pd.Series, area_set: AreaS
 def monthly_trend(incidents: pd.DataFrame, area_labels: pd.Series) -> pd.DataFrame:
     """``month, area, count`` for every month in the data and every area with incidents."""
     month = incidents["occurred_from"].dt.to_period("M").reset_index(drop=True)
-    frame = pd.DataFrame({"month": month, "area": area_labels.reset_index(drop=True).astype("string")})
-    counts = frame.groupby(["month", "area"]).size().rename("count")
+    frame = pd.DataFrame({"month": month, "area": area_labels.reset_index(drop=True)})
+    counts = frame.groupby(["month", "area"], observed=True).size().rename("count")
     if counts.empty:
         return pd.DataFrame({"month": [], "area": [], "count": []})
     months = pd.period_range(month.min(), month.max(), freq="M")
-    full = pd.MultiIndex.from_product([months, sorted(frame["area"].unique())], names=["month", "area"])
+    full = pd.MultiIndex.from_product([months, sorted(map(str, frame["area"].unique()))], names=["month", "area"])
     out = counts.reindex(full, fill_value=0).reset_index()
     out["month"] = out["month"].dt.to_timestamp()
     return out

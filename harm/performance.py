@@ -16,6 +16,11 @@ Decisions (also in :func:`method_note`, shown under the table):
   "last year" and the "4-year average" columns (two families). The total row is not
   part of either family: it is one overall test, reported with ``p_adj = p_value``.
   Rows whose test cannot run (no baseline data) are left out of the family.
+- Counts labelled ``(outside areas)`` or ``(no location)`` (``UNASSIGNED_AREAS``; from
+  ``monthly_counts(..., include_unassigned=True)``) are not areas: when they hold any
+  incidents they get a row after the areas, are counted in the total (so the total
+  reconciles with the force-wide count) and are not tested (``change`` says
+  ``NOT_TESTED``, p-values NaN, no rate). Without them the total is the sum of the areas.
 - A row is a "statistically significant increase/decrease" when its adjusted p < 0.05;
   otherwise "no significant change"; "n/a" when the baseline period is not in the data.
 - Percentages are unrounded in the frame (NaN where the baseline is 0, shown "n/a");
@@ -47,6 +52,7 @@ INCREASE = "statistically significant increase"
 DECREASE = "statistically significant decrease"
 NO_CHANGE = "no significant change"
 NOT_AVAILABLE = "n/a"
+NOT_TESTED = "not tested (not an area)"
 
 TABLE_COLUMNS = [
     "area", "ytd", "ytd_last_year", "pct_change", "p_value", "p_adj", "change",
@@ -193,21 +199,28 @@ def _pct_change(current: np.ndarray, baseline: np.ndarray) -> np.ndarray:
     return np.where(baseline > 0, pct, np.nan)
 
 
-def _compare(current, baseline, *, baseline_periods: float) -> dict[str, np.ndarray]:
-    """Per row: % change, p, BH-adjusted p (area rows; the last row, the total, keeps p), words."""
+def _compare(current, baseline, *, baseline_periods: float, tested: np.ndarray) -> dict[str, np.ndarray]:
+    """Per row: % change, p, BH-adjusted p, words. ``tested`` marks the rows to test; BH runs
+    over the tested rows but the last (the total), which keeps its own p."""
     current, baseline = np.asarray(current, float), np.asarray(baseline, float)
-    p = np.array([exact_rate_test(c, b, baseline_periods=baseline_periods) for c, b in zip(current, baseline)])
-    n_areas = len(p) - 1
-    p_adj = np.concatenate([benjamini_hochberg(p[:n_areas]), p[n_areas:]])
+    p = np.array([exact_rate_test(c, b, baseline_periods=baseline_periods) if t else np.nan
+                  for c, b, t in zip(current, baseline, tested)])
+    family = np.append(tested[:-1], False)
+    p_adj = np.where(family, np.nan, p)
+    p_adj[family] = benjamini_hochberg(p[family])
     expected = baseline / baseline_periods
-    change = [verdict(pa, c, e) for pa, c, e in zip(p_adj, current, expected)]
+    change = [verdict(pa, c, e) if t else NOT_TESTED for pa, c, e, t in zip(p_adj, current, expected, tested)]
     return {"pct": _pct_change(current, expected), "p": p, "p_adj": p_adj, "change": change}
 
 
 # --- window sums ----------------------------------------------------------------------------
 
 class _CountMatrix:
-    """Counts as an areas x months array, for fast window sums."""
+    """Counts as an areas x months array, for fast window sums.
+
+    Unassigned labels (``UNASSIGNED_AREAS``) come after the areas, and only when they hold
+    any incidents; ``tested`` marks the rows that are areas, plus the total row at the end.
+    """
 
     def __init__(self, counts: pd.DataFrame):
         missing = {"area", "month", "count"} - set(counts.columns)
@@ -224,8 +237,16 @@ class _CountMatrix:
         self.areas = [str(a) for a in areas]
         self.first = int(ordinals.min()) if len(ordinals) else 0
         width = int(ordinals.max()) - self.first + 1 if len(ordinals) else 0
-        self.matrix = np.zeros((len(areas), width))
-        np.add.at(self.matrix, (area_codes, ordinals - self.first), values)
+        matrix = np.zeros((len(areas), width))
+        np.add.at(matrix, (area_codes, ordinals - self.first), values)
+        unassigned = np.array([a in UNASSIGNED_AREAS for a in self.areas], dtype=bool)
+        keep = np.flatnonzero(~unassigned)
+        shown = [self.areas.index(name) for name in UNASSIGNED_AREAS
+                 if name in self.areas and matrix[self.areas.index(name)].sum() > 0]
+        order = np.concatenate([keep, np.asarray(shown, dtype=int)])
+        self.areas = [self.areas[i] for i in order]
+        self.matrix = matrix[order]
+        self.tested = np.append(~unassigned[order], True)
 
     def window_sum(self, window: periods.Window) -> np.ndarray:
         lo = max(window[0].ordinal - self.first, 0)
@@ -288,7 +309,7 @@ def performance_table(
     last_window = periods.years_earlier(ytd_window, 1)
     has_last = periods.covers(coverage, last_window)
     last = _with_total(matrix.window_sum(last_window)) if has_last else np.full(len(ytd), np.nan)
-    versus_last = _compare(ytd, last, baseline_periods=1)
+    versus_last = _compare(ytd, last, baseline_periods=1, tested=matrix.tested)
 
     windows = [periods.years_earlier(ytd_window, k) for k in range(1, AVERAGE_YEARS + 1)]
     available = sum(periods.covers(coverage, w) for w in windows)
@@ -297,7 +318,7 @@ def performance_table(
         note_4yr = ""
     else:
         sum_4yr, note_4yr = np.full(len(ytd), np.nan), _years_note(available)
-    versus_avg = _compare(ytd, sum_4yr, baseline_periods=AVERAGE_YEARS)
+    versus_avg = _compare(ytd, sum_4yr, baseline_periods=AVERAGE_YEARS, tested=matrix.tested)
 
     table = pd.DataFrame({
         "area": matrix.areas + [total_label],
@@ -318,14 +339,17 @@ def performance_table(
         "as_of": pd.PeriodIndex([as_of] * len(ytd), freq="M"),
     })
     if population is not None:
-        table["rate_per_1000"] = _rates(table, population, total_label)
+        table["rate_per_1000"] = _rates(table, population, matrix.tested)
     return table
 
 
-def _rates(table: pd.DataFrame, population: pd.Series, total_label: str) -> np.ndarray:
+def _rates(table: pd.DataFrame, population: pd.Series, tested: np.ndarray) -> np.ndarray:
+    """Per 1,000 residents; the total's residents are those of the area rows (unassigned have none)."""
     areas = table["area"].iloc[:-1]
-    people = pd.to_numeric(areas.map(population), errors="coerce").to_numpy(dtype=float)
-    people = np.append(people, people.sum() if not np.isnan(people).any() else np.nan)
+    people = pd.to_numeric(areas.map(population), errors="coerce").to_numpy(dtype=float, copy=True)
+    people[~tested[:-1]] = np.nan
+    in_areas = people[tested[:-1]]
+    people = np.append(people, in_areas.sum() if not np.isnan(in_areas).any() else np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = table["ytd"].to_numpy(dtype=float) / people * 1000
     return np.where(people > 0, rate, np.nan)
@@ -347,7 +371,7 @@ def six_month_change(
     current = _with_total(matrix.window_sum(recent))
     has_before = periods.covers(coverage, before)
     previous = _with_total(matrix.window_sum(before)) if has_before else np.full(len(current), np.nan)
-    result = _compare(current, previous, baseline_periods=1)
+    result = _compare(current, previous, baseline_periods=1, tested=matrix.tested)
     return pd.DataFrame({
         "area": matrix.areas + [total_label],
         "last_6_months": current.astype(np.int64),
@@ -437,12 +461,19 @@ def round_half_away(value, decimals: int = 1) -> Fraction:
     return Fraction(whole if scaled >= 0 else -whole, 10**decimals)
 
 
+def rounded_percent_change(current, baseline, decimals: int = 1) -> float:
+    """``(current / baseline - 1) x 100`` computed exactly from the counts, rounded half away
+    from zero to ``decimals`` places (never -0.0); NaN when there is no baseline."""
+    if pd.isna(current) or pd.isna(baseline) or baseline <= 0:
+        return np.nan
+    pct = (Fraction(current) / Fraction(baseline) - 1) * 100
+    return float(round_half_away(pct, decimals))
+
+
 def percent_change_text(current, baseline) -> str:
     """``(current / baseline - 1) x 100`` to one decimal place with a % sign, or ``"n/a"``."""
-    if pd.isna(current) or pd.isna(baseline) or baseline <= 0:
-        return NOT_AVAILABLE
-    pct = (Fraction(current) / Fraction(baseline) - 1) * 100
-    return _fraction_percent(round_half_away(pct, 1))
+    pct = rounded_percent_change(current, baseline)
+    return NOT_AVAILABLE if np.isnan(pct) else f"{pct:.1f}%"
 
 
 def _fraction_percent(rounded: Fraction) -> str:

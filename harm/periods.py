@@ -34,9 +34,14 @@ def parse_month(value, *, where: str = "month") -> pd.Period:
         return pd.Period(year=value.year, month=value.month, freq="M")
     text = str(value)
     match = _MONTH_TEXT.match(text)
-    if not match or not 1 <= int(match.group(2)) <= 12:
+    if not match:
         raise HarmInputError(
             f"{text!r} is not a month", where=where, fix="Write the month as YYYY-MM, e.g. 2014-10"
+        )
+    if not 1 <= int(match.group(2)) <= 12:
+        raise HarmInputError(
+            f"{text.strip()!r} is a month that does not exist", where=where,
+            fix="Months run 01 to 12: write the month as YYYY-MM, e.g. 2014-10",
         )
     return pd.Period(year=int(match.group(1)), month=int(match.group(2)), freq="M")
 
@@ -99,15 +104,20 @@ def covers(data_window: Window, window: Window) -> bool:
     return data_window[0] <= window[0] and window[1] <= data_window[1]
 
 
-def parse_period(text: str, *, where: str = "--period") -> Window:
-    """``"YYYY-MM..YYYY-MM"`` to a window; the first month must not be after the last."""
-    parts = str(text).split("..")
-    if len(parts) != 2:
+def parse_period(text: str, *, where: str = "--period", open_ended: bool = False) -> Window:
+    """``"YYYY-MM..YYYY-MM"`` to a window; the first month must not be after the last.
+
+    With ``open_ended`` either side may be left out (``"2014-04.."``, ``"..2014-10"``) and
+    comes back as ``None``: from the start of the data, or to its end.
+    """
+    parts = [part.strip() for part in str(text).split("..")]
+    given = sum(bool(part) for part in parts)
+    if len(parts) != 2 or given == 0 or (given == 1 and not open_ended):
         raise HarmInputError(
             f"{text!r} is not a period", where=where, fix="Write it as YYYY-MM..YYYY-MM, e.g. 2014-04..2014-10"
         )
-    first, last = (parse_month(p, where=where) for p in parts)
-    if first > last:
+    first, last = (parse_month(part, where=where) if part else None for part in parts)
+    if first is not None and last is not None and first > last:
         raise HarmInputError(
             f"the period {text!r} starts after it ends", where=where, fix="Put the earlier month first"
         )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
 import pandas as pd
 
+from harm import periods
 from harm.areas import AreaSet, load_area_set
 from harm.errors import HarmInputError
 from harm.geo.levels import LEVELS
@@ -37,19 +37,10 @@ def add_out_arg(parser) -> None:
 
 
 def parse_period(text: str | None) -> tuple[pd.Period | None, pd.Period | None]:
-    if not text:
+    """``--period`` as (first, last) months; either side may be left open (None); no text: (None, None)."""
+    if not text or not text.strip():
         return None, None
-    match = re.fullmatch(r"(\d{4}-\d{2})?\.\.(\d{4}-\d{2})?", text.strip())
-    if not match:
-        raise HarmInputError(f"--period '{text}' is not a period", fix="Write it like 2014-04..2014-10.")
-    try:
-        first, last = (pd.Period(m, freq="M") if m else None for m in match.groups())
-    except ValueError as exc:
-        raise HarmInputError(f"--period '{text}' has a month that does not exist",
-                             fix="Months are 01 to 12, e.g. 2014-04..2014-10.") from exc
-    if first is not None and last is not None and first > last:
-        raise HarmInputError(f"--period '{text}' ends before it starts", fix="Put the earlier month first.")
-    return first, last
+    return periods.parse_period(text, where="--period", open_ended=True)
 
 
 def incidents_from_args(args) -> pd.DataFrame:
