@@ -23,6 +23,13 @@ _to_bng = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
 _to_wgs84 = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
 
 
+def _finite(a, b) -> tuple[np.ndarray, np.ndarray]:
+    """pyproj turns NaN into inf: put NaN back where a coordinate is unknown."""
+    a, b = np.asarray(a, dtype="float64"), np.asarray(b, dtype="float64")
+    unknown = ~(np.isfinite(a) & np.isfinite(b))
+    return np.where(unknown, np.nan, a), np.where(unknown, np.nan, b)
+
+
 def looks_canonical(columns) -> bool:
     return set(REQUIRED) <= set(columns)
 
@@ -101,8 +108,7 @@ def _coordinates(table, has_latlon, reject):
         reject(swapped, "latitude", "latitude and longitude look swapped")
         outside = ~np.isnan(lat) & ~looks_bng & ~swapped & ((lat < 49) | (lat > 61) | (lon < -9) | (lon > 2.5))
         reject(outside, "latitude", "coordinates outside Great Britain")
-        x, y = _to_bng.transform(lon, lat)
-        return np.asarray(x), np.asarray(y)
+        return _finite(*_to_bng.transform(lon, lat))
     x = pd.to_numeric(table["easting"].str.strip(), errors="coerce").to_numpy()
     y = pd.to_numeric(table["northing"].str.strip(), errors="coerce").to_numpy()
     reject((table["easting"].str.strip() != "").to_numpy() & np.isnan(x), "easting", "easting is not a number")
@@ -113,7 +119,7 @@ def _coordinates(table, has_latlon, reject):
 
 def write_incident_csv(incidents: pd.DataFrame, path: Path) -> None:
     """Write the canonical CSV with WGS84 latitude/longitude (6 decimal places)."""
-    lon, lat = _to_wgs84.transform(incidents["x"].to_numpy(), incidents["y"].to_numpy())
+    lon, lat = _finite(*_to_wgs84.transform(incidents["x"].to_numpy(), incidents["y"].to_numpy()))
     out = pd.DataFrame({
         "crime_id": incidents["crime_id"],
         "occurred_from": incidents["occurred_from"].dt.strftime("%Y-%m-%dT%H:%M"),
