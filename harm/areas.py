@@ -47,7 +47,8 @@ def load_area_set(level: str) -> AreaSet:
 def locate(x: np.ndarray, y: np.ndarray, areas: gpd.GeoDataFrame) -> np.ndarray:
     """Index (row position in ``areas``) of the polygon each point falls in; -1 outside or NaN.
 
-    Where polygons overlap, the first one in ``areas`` wins.
+    Where polygons overlap, the first one in ``areas`` wins. Each distinct point is looked up
+    once (data.police.uk points are snapped to a few anonymised locations, so many repeat).
     """
     x = np.asarray(x, dtype="float64")
     y = np.asarray(y, dtype="float64")
@@ -55,14 +56,31 @@ def locate(x: np.ndarray, y: np.ndarray, areas: gpd.GeoDataFrame) -> np.ndarray:
     ok = np.isfinite(x) & np.isfinite(y)
     if not ok.any():
         return out
-    points = shapely.points(x[ok], y[ok])
+    codes, unique_x, unique_y = _unique_points(x[ok], y[ok])
+    if len(unique_x) < 0.9 * ok.sum():
+        out[ok] = _locate_points(unique_x, unique_y, areas)[codes]
+    else:
+        out[ok] = _locate_points(x[ok], y[ok], areas)
+    return out
+
+
+def _unique_points(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``codes`` such that ``(unique_x[codes], unique_y[codes]) == (x, y)``."""
+    x_codes, x_values = pd.factorize(x)
+    y_codes, y_values = pd.factorize(y)
+    pair = x_codes.astype("int64") * len(y_values) + y_codes
+    codes, pairs = pd.factorize(pair)
+    return codes, x_values[pairs // len(y_values)], y_values[pairs % len(y_values)]
+
+
+def _locate_points(x: np.ndarray, y: np.ndarray, areas: gpd.GeoDataFrame) -> np.ndarray:
+    points = shapely.points(x, y)
     tree = shapely.STRtree(areas.geometry.values)
     point_idx, area_idx = tree.query(points, predicate="intersects")
     first = pd.DataFrame({"p": point_idx, "a": area_idx}).groupby("p")["a"].min()
-    found = np.full(ok.sum(), -1, dtype="int64")
+    found = np.full(len(x), -1, dtype="int64")
     found[first.index.to_numpy()] = first.to_numpy()
-    out[ok] = found
-    return out
+    return found
 
 
 def labels_from_index(index: np.ndarray, has_location: np.ndarray, names: list[str]) -> pd.Series:
