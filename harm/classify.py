@@ -27,9 +27,18 @@ def quantile_breaks(values, classes: int = 5) -> list[float]:
     low, high = float(finite.min()), float(finite.max())
     if low == high:
         return [low, high + 1.0]
-    inner = [_nice(q) for q in np.quantile(finite, np.linspace(0, 1, classes + 1)[1:-1])]
-    breaks = [low] + sorted({b for b in inner if low < b < high}) + [high]
-    return breaks
+    inner = {_nice(q) for q in np.quantile(finite, np.linspace(0, 1, classes + 1)[1:-1])}
+    inner = {b for b in inner if low < b < high}
+    if len(inner) + 1 < classes:
+        # Many values tied at the minimum (41 of 43 forces with no records) collapse the
+        # quantiles: give the minimum a class of its own and split the rest by their quantiles.
+        above = finite[finite > low]
+        inner |= {b for b in (_nice(q) for q in np.quantile(above, np.linspace(0, 1, classes)[:-1]))
+                  if low < b < high}
+    inner = sorted(inner)
+    if len(inner) + 1 > classes:
+        inner = [inner[round(i)] for i in np.linspace(0, len(inner) - 1, classes - 1)]
+    return [low] + inner + [high]
 
 
 def class_of(values, breaks: list[float]) -> np.ndarray:

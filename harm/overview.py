@@ -39,9 +39,15 @@ def area_year_table(incidents: pd.DataFrame, area_labels: pd.Series, area_set: A
     return table
 
 
-def area_totals(incidents: pd.DataFrame, area_labels: pd.Series, area_set: AreaSet) -> pd.DataFrame:
-    """Per area of the set: ``area, code, count, population, rate_per_1000`` (zeros included)."""
-    counts = area_labels.value_counts().reindex(area_set.names, fill_value=0)
+def area_totals(incidents: pd.DataFrame, area_labels: pd.Series, area_set: AreaSet,
+                selected: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Per area of the set: ``area, code, count, population, rate_per_1000`` (zeros included).
+
+    With ``selected`` areas, the others get no value (NaN): not selected is not zero.
+    """
+    counts = area_labels.value_counts().reindex(area_set.names, fill_value=0).astype("float64")
+    if selected:
+        counts[~counts.index.isin(selected)] = float("nan")
     table = pd.DataFrame({"area": area_set.names, "code": list(area_set.areas["code"]),
                           "count": counts.to_numpy()})
     population = area_set.population_by_name()

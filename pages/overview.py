@@ -31,13 +31,14 @@ st.caption(f"Date precision: {precision}. Records without a location: {summary['
 st.subheader(f"Incidents by {level_label.lower()}")
 measure = st.radio("Colour the map by", ["Count", "Rate per 1,000 residents"], horizontal=True,
                    key="overview_map_measure")
-totals = area_totals(shown, ctx.area_labels, ctx.area_set)
+totals = area_totals(shown, ctx.area_labels, ctx.area_set, ctx.filters.areas)
 map_col, table_col = st.columns([3, 2])
 with map_col:
     area_choropleth(ctx.area_set, totals, "rate_per_1000" if measure.startswith("Rate") else "count",
                     key="overview_map", title=f"{measure}, {ctx.filters.first_month} to {ctx.filters.last_month}")
 with table_col:
-    st.dataframe(totals.drop(columns=["code"]).sort_values("area"), hide_index=True, width="stretch",
+    st.dataframe(totals.dropna(subset=["count"]).drop(columns=["code"]).sort_values("area"),
+                 hide_index=True, width="stretch",
                  column_config={"area": st.column_config.TextColumn("Area"),
                                 "rate_per_1000": st.column_config.NumberColumn("Rate per 1,000", format="%.1f"),
                                 "count": st.column_config.NumberColumn("Incidents", format="localized"),

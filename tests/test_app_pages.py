@@ -38,7 +38,7 @@ def test_overview_renders_demo_data_with_label(demo_incidents):
 def test_url_reproduces_the_view():
     at = run_app({"level": "policing-area", "from": "2014-04", "to": "2014-10", "areas": "Herefordshire"})
     assert not at.exception
-    assert at.selectbox(key="filter_area_level").value == "policing-area"
+    assert at.selectbox(key="filter_area_level_label").value == "Local policing area"
     assert at.multiselect(key="filter_areas").value == ["Herefordshire"]
     # Herefordshire violence Apr–Oct 2014 is 4,729 (table 1) plus its drug offences
     shown = int(metric(at, "Records shown with the filters").replace(",", ""))
@@ -48,5 +48,5 @@ def test_url_reproduces_the_view():
 def test_bad_url_values_are_ignored_not_fatal():
     at = run_app({"level": "galaxy", "from": "1999-01", "areas": "<script>x</script>"})
     assert not at.exception
-    assert at.selectbox(key="filter_area_level").value == "csp"
+    assert at.selectbox(key="filter_area_level_label").value == "Community Safety Partnership"
     assert at.multiselect(key="filter_areas").value == []

@@ -32,7 +32,11 @@ def area_map(area_set: AreaSet, table: pd.DataFrame, value: str, *, title: str, 
     choropleth_layer(gdf, value, colors=colours, bins=breaks, tooltip_fields=fields,
                      tooltip_aliases=aliases, tooltip_formats={"rate_per_1000": "{:,.1f}"},
                      name=VALUE_LABELS.get(value, value), keep_fields=["code"]).add_to(m)
-    legend_html(title, break_labels(breaks, fmt), colours).add_to(m)
+    labels, swatches = break_labels(breaks, fmt), list(colours)
+    if gdf[value].isna().any():
+        labels.append("Not selected")
+        swatches.append(palettes.NO_DATA)
+    legend_html(title, labels, swatches).add_to(m)
     minx, miny, maxx, maxy = area_set.areas.to_crs("EPSG:4326").total_bounds
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m

@@ -223,6 +223,9 @@ def wait_for_idle(page: Page, *, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> None:
 
 
 def assert_no_exception(page: Page) -> None:
+    """No traceback on the page, and no "Page not found" dialog (a wrong link)."""
+    if page.get_by_text("Page not found").count():
+        raise AssertionError(f"{page.url} shows 'Page not found'")
     errors = page.locator(EXCEPTION)
     if errors.count():
         texts = [errors.nth(i).inner_text() for i in range(errors.count())]
@@ -269,6 +272,10 @@ def choose(page: Page, key: str, option: str, *, timeout_ms: int = DEFAULT_TIMEO
 
     Streamlit 1.67 draws selectboxes as react-aria comboboxes inside ``.st-key-<key>``.
     """
-    page.locator(f".st-key-{key} input[role=combobox]").click(timeout=timeout_ms)
+    box = page.locator(f".st-key-{key} input[role=combobox]")
+    box.click(timeout=timeout_ms)
     page.locator('[role="option"]').filter(has_text=option).first.click(timeout=timeout_ms)
+    page.wait_for_function(
+        "([key, option]) => document.querySelector(`.st-key-${key} input[role=combobox]`).value === option",
+        arg=[key, option], timeout=timeout_ms)
     wait_for_idle(page, timeout_ms=timeout_ms)
