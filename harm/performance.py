@@ -94,6 +94,20 @@ def monthly_counts(
     ``(outside areas)`` and ``(no location)`` labels are dropped unless
     ``include_unassigned``. ``months`` defaults to :func:`months_covered`.
     """
+    return monthly_counts_by_measure(incidents, area_labels, [measure], months=months,
+                                     include_unassigned=include_unassigned)[measure]
+
+
+def monthly_counts_by_measure(
+    incidents: pd.DataFrame,
+    area_labels: pd.Series,
+    measures,
+    *,
+    months: periods.Window | None = None,
+    include_unassigned: bool = False,
+) -> dict[str, pd.DataFrame]:
+    """:func:`monthly_counts` for several measures at once (months and areas worked out once):
+    a dict measure name -> ``area, month, count`` frame."""
     if len(area_labels) != len(incidents):
         raise HarmInputError(
             f"{len(area_labels)} area labels for {len(incidents)} incidents",
@@ -104,19 +118,22 @@ def monthly_counts(
     codes, names = _area_codes(area_labels)
     month = _incident_months(incidents) - first.ordinal
     n_months = (last - first).n + 1
-    keep = select(incidents, measure) & (codes >= 0) & (month >= 0) & (month < n_months)
-    cells = np.bincount(codes[keep] * n_months + month[keep], minlength=len(names) * n_months)
-    frame = pd.DataFrame({
-        "area": pd.Categorical.from_codes(np.repeat(np.arange(len(names)), n_months), categories=names),
-        "month": pd.PeriodIndex.from_ordinals(np.tile(np.arange(n_months) + first.ordinal, len(names)), freq="M"),
-        "count": cells.astype(np.int64),
-    })
-    if not include_unassigned:
-        frame = frame[~frame["area"].isin(UNASSIGNED_AREAS)].reset_index(drop=True)
-        # set_categories, not remove_categories: pandas 3 sorts what remove_categories keeps
-        kept = [a for a in frame["area"].cat.categories if a not in UNASSIGNED_AREAS]
-        frame["area"] = frame["area"].cat.set_categories(kept)
-    return frame
+    in_range = (codes >= 0) & (month >= 0) & (month < n_months)
+    cell = codes * n_months + np.where(in_range, month, 0)
+    area_column = pd.Categorical.from_codes(np.repeat(np.arange(len(names)), n_months), categories=names)
+    month_column = pd.PeriodIndex.from_ordinals(np.tile(np.arange(n_months) + first.ordinal, len(names)), freq="M")
+    kept = [a for a in names if include_unassigned or a not in UNASSIGNED_AREAS]
+    out = {}
+    for measure in measures:
+        keep = select(incidents, measure) & in_range
+        cells = np.bincount(cell[keep], minlength=len(names) * n_months)
+        frame = pd.DataFrame({"area": area_column, "month": month_column, "count": cells.astype(np.int64)})
+        if not include_unassigned:
+            frame = frame[~frame["area"].isin(UNASSIGNED_AREAS)].reset_index(drop=True)
+            # set_categories, not remove_categories: pandas 3 sorts what remove_categories keeps
+            frame["area"] = frame["area"].cat.set_categories(kept)
+        out[measure] = frame
+    return out
 
 
 def area_series(counts: pd.DataFrame, area: str) -> pd.Series:
@@ -446,10 +463,14 @@ def _spc_rows(measure, area, chart, recent_months) -> list[dict]:
         latest[rule] = (month, direction)
     return [
         {"month": month, "measure": measure, "measure_label": label, "area": area,
-         "comparison": "SPC chart", "finding": f"special cause: {RULE_LABELS[rule]} ({direction})",
+         "comparison": "SPC chart", "finding": f"special cause: {_lower_first(RULE_LABELS[rule])} ({direction})",
          "p_adj": np.nan}
         for rule, (month, direction) in latest.items()
     ]
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 # --- presentation ---------------------------------------------------------------------------
@@ -487,10 +508,20 @@ def _percent_text(pct: float) -> str:
     return _fraction_percent(round_half_away(pct, 1))
 
 
-def _p_text(p: float) -> str:
+def p_value_text(p: float) -> str:
+    """A p-value as shown: three decimals, ``<0.001`` below that, ``n/a`` when there is none.
+
+    A p just under the 0.05 threshold keeps four decimals (0.0497, not 0.050), so a
+    significant row never shows a p that reads as not significant.
+    """
     if pd.isna(p):
         return NOT_AVAILABLE
-    return "<0.001" if p < 0.001 else f"{p:.3f}"
+    if p < 0.001:
+        return "<0.001"
+    text = f"{p:.3f}"
+    if p < SIGNIFICANCE_LEVEL and float(text) >= SIGNIFICANCE_LEVEL:
+        text = f"{p:.4f}"
+    return text
 
 
 def _number_text(value, decimals: int = 0) -> str:
@@ -508,16 +539,16 @@ def format_performance_table(table: pd.DataFrame) -> pd.DataFrame:
     out["ytd"] = [_number_text(v) for v in table["ytd"]]
     out["ytd_last_year"] = [_number_text(v) for v in table["ytd_last_year"]]
     out["pct_change"] = [percent_change_text(c, b) for c, b in zip(table["ytd"], table["ytd_last_year"])]
-    out["p_value"] = [_p_text(p) for p in table["p_value"]]
-    out["p_adj"] = [_p_text(p) for p in table["p_adj"]]
+    out["p_value"] = [p_value_text(p) for p in table["p_value"]]
+    out["p_adj"] = [p_value_text(p) for p in table["p_adj"]]
     out["change"] = table["change"].astype(str)
     out["avg_4yr"] = [_number_text(v, 1) for v in table["avg_4yr"]]
     out["pct_vs_4yr_avg"] = [
         NOT_AVAILABLE if pd.isna(s) else percent_change_text(c, Fraction(s) / AVERAGE_YEARS)
         for c, s in zip(table["ytd"], table["sum_4yr"])
     ]
-    out["p_value_4yr"] = [_p_text(p) for p in table["p_value_4yr"]]
-    out["p_adj_4yr"] = [_p_text(p) for p in table["p_adj_4yr"]]
+    out["p_value_4yr"] = [p_value_text(p) for p in table["p_value_4yr"]]
+    out["p_adj_4yr"] = [p_value_text(p) for p in table["p_adj_4yr"]]
     out["change_4yr"] = table["change_4yr"].astype(str)
     out["note_4yr"] = table["note_4yr"].astype(str)
     if "rate_per_1000" in table:

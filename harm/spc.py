@@ -161,9 +161,8 @@ def _group_chart(y: np.ndarray, screen_outliers: bool) -> pd.DataFrame:
     special_cause = np.full(len(y), "", dtype=object)
     for rule in reversed(RULE_PRECEDENCE):
         special_cause[flags[rule]] = rule
-    special_causes = [
-        ", ".join(rule for rule in RULE_PRECEDENCE if flags[rule][i]) for i in range(len(y))
-    ]
+    flagged = zip(*(flags[rule].tolist() for rule in RULE_PRECEDENCE))  # plain bools: fast to loop over
+    special_causes = [", ".join(rule for rule, hit in zip(RULE_PRECEDENCE, hits) if hit) for hits in flagged]
     return pd.DataFrame({
         "value": y,
         "mean": mean,

@@ -332,6 +332,22 @@ def test_monthly_counts_feed_the_table(incidents_and_labels):
     assert series.index[0] == M("2013-04") and series.sum() == 2 and len(series) == 14
 
 
+def test_monthly_counts_by_measure_equal_one_measure_at_a_time(incidents_and_labels):
+    incidents, labels = incidents_and_labels
+    names = ["violence", "possession", "alcohol", "all"]
+    for unassigned in (False, True):
+        many = pf.monthly_counts_by_measure(incidents, labels, names, months=("2013-04", "2014-06"),
+                                            include_unassigned=unassigned)
+        assert list(many) == names
+        for name in names:
+            one = pf.monthly_counts(incidents, labels, measure=name, months=("2013-04", "2014-06"),
+                                    include_unassigned=unassigned)
+            pd.testing.assert_frame_equal(many[name], one)
+    assert pf.monthly_counts_by_measure(incidents, labels, ["possession"])["possession"]["count"].sum() == 1
+    with pytest.raises(HarmInputError, match="unknown measure"):
+        pf.monthly_counts_by_measure(incidents, labels, ["burglary"])
+
+
 def test_monthly_counts_need_one_label_per_incident(incidents_and_labels):
     incidents, labels = incidents_and_labels
     with pytest.raises(HarmInputError, match="one area label per incident"):
@@ -378,7 +394,7 @@ def test_exceptions_newest_first():
     assert first["finding"].startswith("statistically significant decrease (-75.0%)")
     spc_rows = found[found["comparison"] == "SPC chart"]
     assert list(spc_rows["month"]) == [M("2014-12")]
-    assert spc_rows["finding"].iloc[0] == "special cause: Outside the process limits (up)"
+    assert spc_rows["finding"].iloc[0] == "special cause: outside the process limits (up)"
     assert "B" not in set(found.loc[found["comparison"] != "SPC chart", "area"])
     assert pf.exceptions({}).empty
 
