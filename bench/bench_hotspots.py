@@ -165,7 +165,42 @@ def main(argv=None) -> int:
                       f" top 5% of cells {conc['share_of_incidents'].iloc[0]:5.1%}")
     print(f"\nslowest control change: {worst * 1000:.0f} ms "
           f"({'within' if worst < 1 else 'OVER'} the 1 s target)")
+    page_path(incidents, area, weights, args.repeats)
     return 0
+
+
+def page_path(incidents, area, weights, repeats) -> None:
+    """What the Hotspots page runs on a control change (harm.problem_profile.build_profile:
+    weights, counts, Gi*, concentration, the 7 x 24 matrix, data quality) and the size of the
+    map HTML it sends to the browser (harm.ui.hotspot_map), capped whatever the incidents."""
+    from harm import problem_profile as pp
+    from harm.ui.hotspot_map import hotspot_map
+    import geopandas as gpd
+
+    index = pp.index_incidents(incidents)
+    mask = np.ones(len(incidents), dtype=bool)
+    boundary = gpd.GeoDataFrame({"name": ["Study area"]}, geometry=[area], crs=27700)
+    print(f"\npage path: build_profile (median of {repeats}) and map HTML (target < 3 MB):")
+    worst, largest = 0.0, 0
+    for size in (250, 500):
+        units = pp.grid_units(area, incidents, size)
+        for method in ("aoristic", "start"):
+            for days, hours in SELECTIONS[:2]:
+                selection = pp.Selection.of(days, hours, method)
+                seconds, profile = timed(lambda: pp.build_profile(
+                    incidents, index, weights[method], units, mask, selection), repeats)
+                worst = max(worst, seconds)
+                print(f"  {method:8s} {size:3d} m  {','.join(days) if days else 'all days':19s} {hours}:"
+                      f"  {seconds * 1000:6.1f} ms")
+        for heat in (False, True):
+            m, info = hotspot_map(profile, incidents, boundary, heat=heat)
+            html = m.get_root().render().encode("utf-8")
+            largest = max(largest, len(html))
+            print(f"  map {size} m, heat {'on ' if heat else 'off'}: {len(html) / 1e6:5.2f} MB "
+                  f"({info.units_drawn:,} of {info.units_with_data:,} cells drawn, "
+                  f"{info.heat_points:,} of {info.heat_total:,} heat points)")
+    print(f"slowest build_profile: {worst * 1000:.0f} ms; largest map: {largest / 1e6:.2f} MB "
+          f"({'within' if largest < 3e6 else 'OVER'} the 3 MB target)")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,251 @@
+"""Altair charts of the Hotspots page, as plain functions a briefing pack, ``python -m harm
+chart`` or a notebook can call (no streamlit here).
+
+- :func:`hotspot_matrix_chart` — the 7 x 24 day x hour matrix (Monday first, hours 0-23);
+- :func:`monthly_trend_chart`, :func:`top_offences_chart` — a unit's drill-down;
+- :func:`hotspot_geoshape_chart` — the hot-spot map as an Altair geoshape (exports to PNG/SVG
+  with ``harm.charts.to_png`` / ``to_svg``, no browser needed);
+- :func:`hotspots_by_hour_chart` — small multiples: the hot spots hour by hour through a night.
+
+Maps use British National Grid metres with an identity projection (north up), so they draw
+exactly what the engine counted, whatever the winding of the polygons.
+"""
+
+from __future__ import annotations
+
+import json
+
+import altair as alt
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from harm.classify import break_labels, quantile_breaks
+from harm.problem_profile import GI_CLASS_LABELS, ProblemProfile, units_for_map
+from harm.timeofday import DAYS
+from harm.ui.palettes import GI_STAR_CLASSES, OUTLINE, sequential
+
+#: Fit the width to the container; the height stays the plot's.
+FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
+GI_ORDER = [label for _, label, _ in GI_STAR_CLASSES]
+GI_COLOURS = [colour for _, _, colour in GI_STAR_CLASSES]
+MATRIX_SCHEME = "yelloworangered"
+BNG_PROJECTION = {"type": "identity", "reflectY": True}
+
+
+# --- time -------------------------------------------------------------------------------
+
+
+def hotspot_matrix_chart(matrix: pd.DataFrame, *, value_title: str = "Incidents",
+                         selectable: bool = False, width: int = 820,
+                         height: int = 230) -> alt.Chart:
+    """The 7 x 24 day x hour heat map of ``matrix`` (``problem_profile.day_hour_matrix``:
+    ``day, hour, weight, selected``). Hours outside the days and hours chosen are grey.
+
+    With ``selectable`` the chart has a point selection ``cells`` on ``day`` and ``hour``
+    (click to add or remove a cell, double-click to clear) for cross-filtering the map.
+    """
+    data = pd.DataFrame({
+        "day": matrix["day"].astype(str).to_numpy(),
+        "hour": matrix["hour"].to_numpy(),
+        "weight": np.round(matrix["weight"].to_numpy(dtype="float64"), 3),
+        "selected": matrix["selected"].to_numpy(dtype=bool),
+    })
+    data["label"] = [f"{d} {h:02d}:00–{h:02d}:59" for d, h in zip(data["day"], data["hour"])]
+    data["shown"] = np.where(data["selected"], "yes", "no: outside the days and hours chosen")
+    base = alt.Chart(data).encode(
+        x=alt.X("hour:O", title="Hour of the day (00 = midnight to 00:59)", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("day:O", sort=list(DAYS), title=None),
+        tooltip=[alt.Tooltip("label:N", title="Hour"),
+                 alt.Tooltip("weight:Q", title=value_title, format=",.1f"),
+                 alt.Tooltip("shown:N", title="Counted")],
+    )
+    colour = alt.condition("datum.selected",
+                           alt.Color("weight:Q", title=value_title, scale=alt.Scale(scheme=MATRIX_SCHEME)),
+                           alt.value("#e5e5e5"))
+    chart = base.mark_rect(stroke="#ffffff", strokeWidth=1).encode(color=colour)
+    if selectable:
+        cells = alt.selection_point(name="cells", fields=["day", "hour"], toggle="true",
+                                    clear="dblclick")
+        chart = chart.add_params(cells).encode(
+            opacity=alt.condition(cells, alt.value(1.0), alt.value(0.35)))
+    return chart.properties(height=height, width=width, autosize=FIT_WIDTH)
+
+
+def monthly_trend_chart(monthly: pd.DataFrame, *, value_title: str = "Incidents") -> alt.Chart:
+    """Incidents per month (``month`` datetime, ``count``) as a line with points."""
+    return (alt.Chart(monthly).mark_line(point=True, color="#0072b2")
+            .encode(x=alt.X("month:T", title="Month"),
+                    y=alt.Y("count:Q", title=value_title, scale=alt.Scale(zero=True)),
+                    tooltip=[alt.Tooltip("month:T", title="Month", format="%b %Y"),
+                             alt.Tooltip("count:Q", title=value_title, format=",.1f")])
+            .properties(height=220, width=420, autosize=FIT_WIDTH))
+
+
+def top_offences_chart(offences: pd.DataFrame, *, value_title: str = "Incidents") -> alt.Chart:
+    """Horizontal bars of ``offence`` by ``count`` (``offence_group``, ``share`` in the tooltip)."""
+    return (alt.Chart(offences).mark_bar(color="#0072b2")
+            .encode(x=alt.X("count:Q", title=value_title),
+                    y=alt.Y("offence:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)),
+                    tooltip=[alt.Tooltip("offence_group:N", title="Group"),
+                             alt.Tooltip("offence:N", title="Offence"),
+                             alt.Tooltip("count:Q", title=value_title, format=",.1f"),
+                             alt.Tooltip("share:Q", title="Share", format=".1%")])
+            .properties(height=220, width=420, autosize=FIT_WIDTH))
+
+
+# --- maps -------------------------------------------------------------------------------
+
+
+def _features(gdf: gpd.GeoDataFrame, columns: list[str], decimals: int = 0) -> list[dict]:
+    """GeoJSON features (BNG metres, rounded) with ``columns`` as properties."""
+    geoms = shapely.transform(np.asarray(gdf.geometry.values), lambda xy: np.round(xy, decimals))
+    rows = gdf[columns].to_dict("records")
+    out = []
+    for geom, row in zip(geoms, rows):
+        if geom is None or geom.is_empty:
+            continue
+        props = {k: (None if isinstance(v, float) and not np.isfinite(v) else
+                     v.item() if isinstance(v, np.generic) else v) for k, v in row.items()}
+        out.append({"type": "Feature", "properties": props,
+                    "geometry": json.loads(shapely.to_geojson(geom))})
+    return out
+
+
+def _layer_data(features: list[dict]) -> alt.InlineData:
+    return alt.InlineData(values=features, format=alt.DataFormat(type="json"))
+
+
+def map_values(profile: ProblemProfile, positions: np.ndarray | None = None) -> gpd.GeoDataFrame:
+    """The drawn units of ``profile`` (as the folium map: every area, or the cells with
+    incidents or a Gi* class) with name, count, rate, z and class, in EPSG:27700."""
+    if positions is None:
+        positions, _ = units_for_map(profile)
+    results = profile.results.iloc[positions].reset_index(drop=True)
+    gdf = profile.units.geometries(positions)
+    for column in ("count", "rate_per_1000", "gi_z", "gi_bin"):
+        if column in results:
+            gdf[column] = results[column].to_numpy()
+    gdf["gi_class"] = gdf["gi_bin"].map(GI_CLASS_LABELS)
+    return gdf
+
+
+def _boundary_layers(boundaries: gpd.GeoDataFrame | None, *, labels: bool = True) -> list[alt.Chart]:
+    if boundaries is None or boundaries.empty:
+        return []
+    b = boundaries.to_crs(27700)
+    outline = alt.Chart(_layer_data(_features(b, ["name"]))).mark_geoshape(
+        filled=False, stroke="#0b0c0c", strokeWidth=1.5).project(**BNG_PROJECTION)
+    layers = [outline]
+    if labels:
+        points = shapely.point_on_surface(b.geometry.values)
+        label_data = pd.DataFrame({"name": b["name"].astype(str).to_numpy(),
+                                   "x": shapely.get_x(points), "y": shapely.get_y(points)})
+        layers.append(alt.Chart(label_data).mark_text(
+            fontSize=11, fontWeight="bold", color="#0b0c0c", stroke="#ffffff", strokeWidth=3,
+            strokeOpacity=0.8).encode(longitude="x:Q", latitude="y:Q", text="name:N")
+            .project(**BNG_PROJECTION))
+        layers.append(alt.Chart(label_data).mark_text(
+            fontSize=11, fontWeight="bold", color="#0b0c0c").encode(
+            longitude="x:Q", latitude="y:Q", text="name:N").project(**BNG_PROJECTION))
+    return layers
+
+
+def hotspot_geoshape_chart(profile: ProblemProfile, boundaries: gpd.GeoDataFrame | None = None,
+                           *, value: str | None = None, width: int = 560, height: int = 600,
+                           labels: bool = True) -> alt.LayerChart:
+    """The hot-spot map of ``profile`` as an Altair geoshape layer chart (PNG/SVG-able offline).
+
+    ``value``: ``"gi_bin"`` (Gi* classes, ArcGIS ±3/±2/±1, colour-blind-safe red-blue),
+    ``"count"`` or ``"rate_per_1000"`` (5 quantile classes, YlOrRd); by default what the page's
+    map shows for the profile's statistic and measure. ``boundaries`` (e.g. CSPs) are outlined
+    and labelled on top. Grid maps draw the cells the folium map draws (at most
+    ``problem_profile.MAP_CELL_CAP``); empty, not significant cells are left white.
+    """
+    if value is None:
+        if profile.selection.statistic == "gi":
+            value = "gi_bin"
+        elif profile.selection.measure == "rate" and "rate_per_1000" in profile.results:
+            value = "rate_per_1000"
+        else:
+            value = "count"
+    gdf = map_values(profile)
+    if value not in gdf:
+        raise ValueError(f"the profile has no {value!r} column")
+    tooltip = [alt.Tooltip("properties.name:N", title="Area or cell"),
+               alt.Tooltip("properties.count:Q", title="Incidents", format=",.1f")]
+    if "rate_per_1000" in gdf:
+        tooltip.append(alt.Tooltip("properties.rate_per_1000:Q", title="Rate per 1,000", format=",.1f"))
+    tooltip += [alt.Tooltip("properties.gi_z:Q", title="Gi* z", format="+.2f"),
+                alt.Tooltip("properties.gi_class:N", title="Gi* class")]
+    columns = ["name", "count", "gi_z", "gi_bin", "gi_class"] + (
+        ["rate_per_1000"] if "rate_per_1000" in gdf else [])
+    if value == "gi_bin":
+        colour = alt.Color("properties.gi_class:N", title="Gi* hot and cold spots",
+                           scale=alt.Scale(domain=GI_ORDER, range=GI_COLOURS),
+                           legend=alt.Legend(orient="bottom", columns=2, symbolStrokeColor=OUTLINE))
+    else:
+        values = gdf[value].to_numpy(dtype="float64")
+        breaks = [float(b) for b in quantile_breaks(values[np.isfinite(values)])]
+        classes = max(1, len(breaks) - 1)
+        fmt = "{:,.1f}" if value == "rate_per_1000" or (values % 1 != 0).any() else "{:,.0f}"
+        names = break_labels(breaks, fmt) if len(breaks) > 1 else ["all"]
+        position = np.clip(np.searchsorted(breaks[1:-1], values, side="right"), 0, classes - 1) \
+            if len(breaks) > 1 else np.zeros(len(values), dtype=int)
+        gdf["class_label"] = [names[int(p)] for p in position]
+        columns.append("class_label")
+        palette = sequential(max(3, classes))[-classes:]
+        colour = alt.Color("properties.class_label:N", sort=names,
+                           title="Rate per 1,000 residents" if value == "rate_per_1000" else "Incidents",
+                           scale=alt.Scale(domain=names, range=palette),
+                           legend=alt.Legend(orient="bottom", columns=3))
+    grid = profile.units.kind == "grid"
+    units = (alt.Chart(_layer_data(_features(gdf, columns)))
+             .mark_geoshape(stroke="#8a8a8a" if grid else OUTLINE, strokeWidth=0.2 if grid else 0.4)
+             .encode(color=colour, tooltip=tooltip).project(**BNG_PROJECTION))
+    layers = [_study_area_layer(profile), units, *_boundary_layers(boundaries, labels=labels)]
+    return alt.layer(*[layer for layer in layers if layer is not None]).properties(
+        width=width, height=height)
+
+
+def _study_area_layer(profile: ProblemProfile) -> alt.Chart | None:
+    """The study area in light grey under the cells (a grid draws only some cells)."""
+    if profile.units.kind != "grid":
+        return None
+    area = gpd.GeoDataFrame({"name": ["study area"]}, geometry=[profile.units.grid.study_area],
+                            crs=27700)
+    return (alt.Chart(_layer_data(_features(area, ["name"])))
+            .mark_geoshape(fill="#ffffff", stroke="#b1b4b6", strokeWidth=0.5)
+            .project(**BNG_PROJECTION))
+
+
+def hotspots_by_hour_chart(profiles: list[tuple[int, ProblemProfile]],
+                           boundaries: gpd.GeoDataFrame | None = None, *, columns: int = 3,
+                           width: int = 260, height: int = 280) -> alt.ConcatChart:
+    """Small multiples: for each ``(hour, profile)`` (profiles built with
+    ``Selection.of(..., clock_hour=hour)``), the units in a significant Gi* class, so the
+    reader sees the hot spots move through the night. Boundaries are outlined, not labelled.
+    """
+    panels = []
+    for hour, profile in profiles:
+        results = profile.results
+        significant = np.flatnonzero(results["gi_bin"].to_numpy() != 0)
+        gdf = map_values(profile, significant)
+        layers = [layer for layer in [_study_area_layer(profile)] if layer is not None]
+        if len(gdf):
+            layers.append(alt.Chart(_layer_data(_features(gdf, ["name", "count", "gi_z", "gi_class"])))
+                          .mark_geoshape(stroke=None)
+                          .encode(color=alt.Color("properties.gi_class:N", title="Gi* hot and cold spots",
+                                                  scale=alt.Scale(domain=GI_ORDER, range=GI_COLOURS),
+                                                  legend=alt.Legend(orient="bottom", columns=4)),
+                                  tooltip=[alt.Tooltip("properties.name:N", title="Area or cell"),
+                                           alt.Tooltip("properties.count:Q", title="Incidents", format=",.1f"),
+                                           alt.Tooltip("properties.gi_class:N", title="Gi* class")])
+                          .project(**BNG_PROJECTION))
+        layers += _boundary_layers(boundaries, labels=False)
+        hot = int((results["gi_bin"] > 0).sum())
+        title = f"{hour:02d}:00–{hour:02d}:59 · {results['count'].sum():,.0f} incidents · {hot:,} hot"
+        panels.append(alt.layer(*layers).properties(width=width, height=height, title=title))
+    rows = [alt.hconcat(*panels[i:i + columns]) for i in range(0, len(panels), columns)]
+    return alt.vconcat(*rows).resolve_scale(color="shared")
