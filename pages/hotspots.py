@@ -157,9 +157,9 @@ else:
     matrix_meta = ChartMeta(f"Incidents by day and hour ({hp.TIME_LABELS[c.time_method].split(' (')[0].lower()})",
                             period=period, filters=ctx.filters.describe(), demo=ctx.is_demo,
                             method=when)
-    hp.selectable_chart(hotspot_matrix_chart(profile.matrix, selectable=True),
-                        profile.matrix, matrix_meta, name=f"day-hour-{period}-{c.time_method}",
-                        key="hs_matrix", selection="cells")
+    chart_with_downloads(hotspot_matrix_chart(profile.matrix, selectable=True),
+                         profile.matrix, matrix_meta, name=f"day-hour-{period}-{c.time_method}",
+                         key="hs_matrix", selection="cells")
 
 # --- through the night ----------------------------------------------------------------------
 window_hours = selection.window.hours

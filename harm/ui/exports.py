@@ -14,27 +14,40 @@ from harm.tables import to_csv_bytes, to_xlsx_bytes
 
 
 def chart_with_downloads(chart: alt.TopLevelMixin, data: pd.DataFrame, meta: ChartMeta, *, name: str,
-                         key: str | None = None, height: int | None = None) -> None:
-    """Draw ``chart`` (titled from ``meta``) with PNG, SVG and CSV download buttons under it."""
+                         key: str | None = None, height: int | None = None,
+                         selection: str | None = None) -> list:
+    """Draw ``chart`` (titled from ``meta``) with PNG, SVG and CSV download buttons under it.
+
+    With ``selection`` (the name of a point-selection param of the chart) clicks rerun the
+    page and the selected points are returned (``[{"day": "Fri", "hour": 22}, ...]``).
+    """
     titled = annotate(chart, meta)
-    st.altair_chart(titled, width="stretch", key=key)
+    if selection is None:
+        st.altair_chart(titled, width="stretch", key=key)
+        event = None
+    else:
+        event = st.altair_chart(titled, width="stretch", key=key, on_select="rerun", selection_mode=[selection])
     stem = file_stem(name)
-    cols = st.columns([1, 1, 1, 5])
-    cols[0].download_button("⬇ PNG", lambda: to_png(titled), f"{stem}.png", "image/png",
-                            key=f"png-{key or stem}", on_click="ignore")
-    cols[1].download_button("⬇ SVG", lambda: to_svg(titled), f"{stem}.svg", "image/svg+xml",
-                            key=f"svg-{key or stem}", on_click="ignore")
-    cols[2].download_button("⬇ CSV", lambda: data_csv(data, meta), f"{stem}.csv", "text/csv",
-                            key=f"chartcsv-{key or stem}", on_click="ignore")
+    with st.container(horizontal=True, gap="small"):
+        st.download_button("⬇ PNG", lambda: to_png(titled), f"{stem}.png", "image/png",
+                           key=f"png-{key or stem}", on_click="ignore", width="content")
+        st.download_button("⬇ SVG", lambda: to_svg(titled), f"{stem}.svg", "image/svg+xml",
+                           key=f"svg-{key or stem}", on_click="ignore", width="content")
+        st.download_button("⬇ CSV", lambda: data_csv(data, meta), f"{stem}.csv", "text/csv",
+                           key=f"chartcsv-{key or stem}", on_click="ignore", width="content")
+    try:
+        return list(event.selection[selection]) if event is not None else []
+    except (AttributeError, KeyError, TypeError):
+        return []
 
 
 def table_downloads(frame: pd.DataFrame, name: str, *, key: str | None = None) -> None:
     """CSV and XLSX buttons for a table; formula-like text cells are neutralised."""
     stem = file_stem(name)
     k = key or stem
-    cols = st.columns([1, 1, 6])
-    cols[0].download_button("⬇ CSV", lambda: to_csv_bytes(frame), f"{stem}.csv", "text/csv",
-                            key=f"csv-{k}", on_click="ignore")
-    cols[1].download_button("⬇ XLSX", lambda: to_xlsx_bytes(frame), f"{stem}.xlsx",
-                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                            key=f"xlsx-{k}", on_click="ignore")
+    with st.container(horizontal=True, gap="small"):
+        st.download_button("⬇ CSV", lambda: to_csv_bytes(frame), f"{stem}.csv", "text/csv",
+                           key=f"csv-{k}", on_click="ignore", width="content")
+        st.download_button("⬇ XLSX", lambda: to_xlsx_bytes(frame), f"{stem}.xlsx",
+                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           key=f"xlsx-{k}", on_click="ignore", width="content")

@@ -15,15 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import altair as alt
 import numpy as np
-import pandas as pd
 import shapely
 import streamlit as st
 
 from harm import problem_profile as pp
 from harm.aoristic import hour_of_week_weights
-from harm.charts import ChartMeta, annotate, data_csv, file_stem, to_png, to_svg
+from harm.charts import ChartMeta, annotate, file_stem, to_png, to_svg
 from harm.hotspots import default_cell_size, inside_study_area, queen_neighbours
 from harm.timeofday import DAYS, NIGHT_TIME_ECONOMY, parse_hours
 from harm.ui import context
@@ -211,27 +209,6 @@ def hour_slider(window_hours: tuple[int, ...]) -> int | None:
 
 
 # --- charts ----------------------------------------------------------------------------
-
-
-def selectable_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, meta: ChartMeta, *, name: str,
-                     key: str, selection: str):
-    """Like ``harm.ui.exports.chart_with_downloads`` (same title block and PNG/SVG/CSV
-    buttons) but the chart reports clicks: returns the selection of the param ``selection``."""
-    titled = annotate(chart, meta)
-    event = st.altair_chart(titled, width="stretch", key=key, on_select="rerun",
-                            selection_mode=[selection])
-    stem = file_stem(name)
-    cols = st.columns([1, 1, 1, 5])
-    cols[0].download_button("⬇ PNG", lambda: to_png(titled), f"{stem}.png", "image/png",
-                            key=f"png-{key}", on_click="ignore")
-    cols[1].download_button("⬇ SVG", lambda: to_svg(titled), f"{stem}.svg", "image/svg+xml",
-                            key=f"svg-{key}", on_click="ignore")
-    cols[2].download_button("⬇ CSV", lambda: data_csv(data, meta), f"{stem}.csv", "text/csv",
-                            key=f"chartcsv-{key}", on_click="ignore")
-    try:
-        return list(event.selection[selection])
-    except (AttributeError, KeyError, TypeError):
-        return []
 
 
 def bins_from_selection(points: list) -> tuple[int, ...] | None:

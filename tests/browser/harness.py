@@ -222,6 +222,30 @@ def wait_for_idle(page: Page, *, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> None:
     assert_no_exception(page)
 
 
+_WATCH_RUNS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  window.__runs = 0;
+  if (window.__runObserver) window.__runObserver.disconnect();
+  window.__runObserver = new MutationObserver(() => {
+    if (app.getAttribute('data-test-script-state') === 'running') window.__runs += 1;
+  });
+  window.__runObserver.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+_RUN_DONE = """() => window.__runs > 0 && document.querySelector(
+  '[data-testid="stApp"][data-test-script-state="notRunning"]') !== null"""
+
+
+def rerun(page: Page, action, *, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> None:
+    """Do ``action`` (a click...) and wait until the script run it triggers has finished.
+
+    (``wait_for_idle`` alone can return before the rerun has even started.)
+    """
+    page.evaluate(_WATCH_RUNS)
+    action()
+    page.wait_for_function(_RUN_DONE, timeout=timeout_ms)
+    wait_for_idle(page, timeout_ms=timeout_ms)
+
+
 def assert_no_exception(page: Page) -> None:
     """No traceback on the page, and no "Page not found" dialog (a wrong link)."""
     if page.get_by_text("Page not found").count():
@@ -270,12 +294,54 @@ def copy_app_support(app_dir: Path | str) -> None:
 def choose(page: Page, key: str, option: str, *, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> None:
     """Pick ``option`` (visible text) in the selectbox whose widget key is ``key``; wait for the rerun.
 
-    Streamlit 1.67 draws selectboxes as react-aria comboboxes inside ``.st-key-<key>``.
+    Streamlit 1.67 draws selectboxes as react-aria comboboxes inside ``.st-key-<key>``. Long
+    lists only draw the options in view, so the option is typed to filter the list; a popover
+    that closes as it opens (after the page scrolled) is opened again.
     """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     box = page.locator(f".st-key-{key} input[role=combobox]")
-    box.click(timeout=timeout_ms)
-    page.locator('[role="option"]').filter(has_text=option).first.click(timeout=timeout_ms)
+    box.scroll_into_view_if_needed(timeout=timeout_ms)
+    if box.input_value(timeout=timeout_ms) == option:  # already chosen: no rerun would come
+        return
+    wanted = page.locator('[role="option"]').filter(has_text=option).first
+    for _attempt in range(3):
+        box.click(timeout=timeout_ms)
+        box.fill(option)
+        try:
+            wanted.wait_for(state="visible", timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    rerun(page, lambda: wanted.click(timeout=timeout_ms), timeout_ms=timeout_ms)
     page.wait_for_function(
         "([key, option]) => document.querySelector(`.st-key-${key} input[role=combobox]`).value === option",
         arg=[key, option], timeout=timeout_ms)
-    wait_for_idle(page, timeout_ms=timeout_ms)
+
+
+def download(page: Page, key: str, *, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> tuple[str, bytes]:
+    """Click the download button with widget key ``key``: the file's suggested name and bytes.
+
+    (A button with help text draws a second, hidden copy: the first is clicked.)
+    """
+    with page.expect_download(timeout=timeout_ms) as info:
+        page.locator(f".st-key-{key} button").first.click(timeout=timeout_ms)
+    return info.value.suggested_filename, Path(info.value.path()).read_bytes()
+
+
+CHART = '[data-testid="stVegaLiteChart"]'
+
+
+def drawn_charts(page: Page) -> int:
+    """Wait until every Altair chart on the page has drawn (a canvas or svg inside); how many."""
+    charts = page.locator(CHART)
+    count = charts.count()
+    for i in range(count):
+        charts.nth(i).scroll_into_view_if_needed()
+        charts.nth(i).locator("canvas, svg").first.wait_for(state="attached")
+    return count
+
+
+def export_buttons(page: Page) -> dict[str, int]:
+    """How many chart export buttons of each kind the page shows (keys ``png-…``, ``svg-…``, ``chartcsv-…``)."""
+    return {kind: page.locator(f'[class*="st-key-{kind}-"]').count() for kind in ("png", "svg", "chartcsv")}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from harness import SCREENSHOTS, open_page, screenshot, wait_for_idle
+from harness import SCREENSHOTS, download, open_page, screenshot, wait_for_idle
 
 pytestmark = pytest.mark.browser
 
@@ -34,19 +34,13 @@ def click(page, key: str) -> None:
     page.locator(f".st-key-{key} button").first.click()
 
 
-def download(page, key: str) -> bytes:
-    with page.expect_download(timeout=SLOW_MS) as info:
-        page.locator(f".st-key-{key} button").first.click()
-    return open(info.value.path(), "rb").read(), info.value.suggested_filename
-
-
 def test_overview_chart_downloads_as_png_and_svg(app_server, browser_page, blocked_requests):
     from PIL import Image
 
     page = browser_page
     open_page(page, app_server, "/?level=policing-area&from=2014-04&to=2014-10", timeout_ms=SLOW_MS)
-    png, png_name = download(page, "png-overview_trend")
-    svg, svg_name = download(page, "svg-overview_trend")
+    png_name, png = download(page, "png-overview_trend", timeout_ms=SLOW_MS)
+    svg_name, svg = download(page, "svg-overview_trend", timeout_ms=SLOW_MS)
     image = Image.open(io.BytesIO(png))
     assert image.format == "PNG" and image.size[0] >= 1600  # 2x for print
     assert png_name == "incidents-per-month-2014-04-2014-10-policing-area.png"
@@ -109,7 +103,7 @@ def test_panel_mode_and_pack_download(app_server, browser_page, blocked_requests
     click(page, "brief_exit")
     page.locator(".st-key-brief_pptx").wait_for(timeout=SLOW_MS)
     wait_for_idle(page, timeout_ms=SLOW_MS)
-    pptx, name = download(page, "brief_pptx")
+    name, pptx = download(page, "brief_pptx", timeout_ms=SLOW_MS)
     assert name == "briefing-2020-03-csp-demo.pptx"
     deck = Presentation(io.BytesIO(pptx))
     assert len(deck.slides) == 5
@@ -118,6 +112,6 @@ def test_panel_mode_and_pack_download(app_server, browser_page, blocked_requests
     assert "Friday and Saturday nights, town centres" in words
     assert sum(1 for s in hotspots.shapes if s.shape_type == 13) == 2  # two pictures
     assert sum(1 for s in deck.slides[1].shapes if s.has_table) == 1
-    html, _ = download(page, "brief_html")
+    _, html = download(page, "brief_html", timeout_ms=SLOW_MS)
     assert b"https://" not in html and b"http://" not in html
     assert blocked_requests == []

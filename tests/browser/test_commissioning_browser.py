@@ -5,50 +5,13 @@ spend table loads with its rejects listed."""
 from __future__ import annotations
 
 import pytest
-from harness import open_page, screenshot, wait_for_idle
+from harness import choose, download, drawn_charts, export_buttons, open_page, screenshot, wait_for_idle
 
 pytestmark = pytest.mark.browser
 
-CHART = '[data-testid="stVegaLiteChart"]'
-
-
-def drawn_charts(page) -> int:
-    charts = page.locator(CHART)
-    count = charts.count()
-    for i in range(count):
-        charts.nth(i).scroll_into_view_if_needed()
-        charts.nth(i).locator("canvas, svg").first.wait_for(state="attached")
-    return count
-
-
-def export_buttons(page) -> dict[str, int]:
-    return {kind: page.locator(f'[class*="st-key-{kind}-"]').count() for kind in ("png", "svg", "chartcsv")}
-
-
-def download(page, key: str) -> tuple[str, bytes]:
-    with page.expect_download() as info:
-        page.locator(f".st-key-{key} button").click()
-    return info.value.suggested_filename, open(info.value.path(), "rb").read()
-
 
 def open_commissioning(page, app_server) -> None:
-    """Open the app's home page first, then Commissioning. Streamlit 1.67 runs a ``pages/`` file
-    on its own (without app.py's sidebar) when a deep link is the very first request a fresh server
-    gets: st.navigation has not yet told it the pages come from app.py."""
-    open_page(page, app_server, "/")
-    open_page(page, app_server, "/commissioning")
-
-
-def pick(page, key: str, option: str) -> None:
-    """Pick ``option`` in the selectbox ``key``, typing to filter the list first."""
-    box = page.locator(f".st-key-{key} input[role=combobox]")
-    box.click()
-    box.fill(option)
-    page.locator('[role="option"]').filter(has_text=option).first.click()
-    page.wait_for_function(
-        "([key, option]) => document.querySelector(`.st-key-${key} input[role=combobox]`).value === option",
-        arg=[key, option])
-    wait_for_idle(page)
+    open_page(page, app_server, "/commissioning", timeout_ms=120_000)
 
 
 def main_text(page) -> str:
@@ -77,7 +40,7 @@ def test_commissioning_page_on_demo_data(app_server, browser_page, blocked_reque
     assert "£30,377" in framework.decode("utf-8") and framework.decode("utf-8").count("TBC") >= 3
 
     # controls: year, split, as-of date, outcome, evidence
-    pick(page, "spend_year", "2016/17")
+    choose(page, "spend_year", "2016/17")
     page.get_by_text("Spend against outcomes, 2016/17").first.wait_for()
     wait_for_idle(page)
     name, table = download(page, "csv-spend_outcomes")
@@ -89,7 +52,7 @@ def test_commissioning_page_on_demo_data(app_server, browser_page, blocked_reque
     wait_for_idle(page)
     name, by_programme = download(page, "chartcsv-spend_over_time")
     assert name.startswith("spend-by-programme-") and "drug intervention programme" in by_programme.decode("utf-8")
-    pick(page, "spend_outcome", "Drug offences per 1,000 residents")
+    choose(page, "spend_outcome", "Drug offences per 1,000 residents")
     page.get_by_text("Drug and alcohol spend per head against drug offences per 1,000 residents").first.wait_for()
     wait_for_idle(page)
     assert drawn_charts(page) == 7

@@ -5,56 +5,16 @@ through the Treatment page's uploader."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from harness import open_page, screenshot, wait_for_idle
+from harness import choose, download, drawn_charts, export_buttons, open_page, screenshot, wait_for_idle
 
 pytestmark = pytest.mark.browser
 
-CHART = '[data-testid="stVegaLiteChart"]'
 REAL_FILES = ["unmet_opiates.csv", "ViewIt Export Data_LAs.csv", "ViewIt Export Data_England.csv"]
 
 
-_warmed: set[str] = set()
-
-
 def open_deep(page, app_server: str, path: str) -> None:
-    """Open ``path``; on a fresh server open the root page first. (Streamlit 1.67 runs a deep link as
-    a bare ``pages/`` script, without app.py's sidebar, until app.py's st.navigation has run once in
-    the server process: a known app.py issue reported to the lead, not this page's.)"""
-    if app_server not in _warmed:
-        open_page(page, app_server, "/", timeout_ms=120_000)
-        _warmed.add(app_server)
+    """Open a page by its link (works as the first request of a fresh server too)."""
     open_page(page, app_server, path, timeout_ms=120_000)
-
-
-def pick(page, key: str, option: str) -> None:
-    """Choose ``option`` in the selectbox ``key``. The harness's ``choose`` clicks once; after the
-    page has scrolled (drawn_charts) the popover can close as it opens, so open it until the option shows."""
-    box = page.locator(f".st-key-{key} input[role=combobox]")
-    box.scroll_into_view_if_needed()
-    wanted = page.locator('[role="option"]').filter(has_text=option).first
-    for _ in range(3):
-        box.click()
-        try:
-            wanted.wait_for(state="visible", timeout=5_000)
-            break
-        except PlaywrightTimeout:
-            page.keyboard.press("Escape")
-    wanted.click()
-    page.wait_for_function(
-        "([key, option]) => document.querySelector(`.st-key-${key} input[role=combobox]`).value === option",
-        arg=[key, option])
-    wait_for_idle(page)
-
-
-def drawn_charts(page) -> int:
-    """Wait until every chart on the page has drawn (a canvas or svg inside), return how many."""
-    charts = page.locator(CHART)
-    count = charts.count()
-    for i in range(count):
-        charts.nth(i).scroll_into_view_if_needed()
-        charts.nth(i).locator("canvas, svg").first.wait_for(state="attached")
-    return count
 
 
 def section_screenshots(page, prefix: str) -> None:
@@ -68,16 +28,6 @@ def section_screenshots(page, prefix: str) -> None:
         screenshot(page, f"{prefix}-{i + 1}")
 
 
-def export_buttons(page) -> dict[str, int]:
-    return {kind: page.locator(f'[class*="st-key-{kind}-"]').count() for kind in ("png", "svg", "chartcsv")}
-
-
-def download(page, key: str) -> bytes:
-    with page.expect_download() as info:
-        page.locator(f".st-key-{key} button").click()
-    return open(info.value.path(), "rb").read()
-
-
 def test_drugs_page_draws_every_chart_offline(app_server, browser_page, blocked_requests, console_errors):
     page = browser_page
     open_deep(page, app_server, "/drugs?from=2010-04&to=2020-03")
@@ -88,13 +38,13 @@ def test_drugs_page_draws_every_chart_offline(app_server, browser_page, blocked_
     warning = page.locator('[data-testid="stAlertContentWarning"]').first.inner_text()
     assert "Step change in drugs-marker use from October 2017" in warning
     assert "not a fall in drug-related crime" in warning
-    png = download(page, "png-drugs_marker")
+    png = download(page, "png-drugs_marker")[1]
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    funnel_csv = download(page, "chartcsv-drugs_funnel").decode("utf-8")
+    funnel_csv = download(page, "chartcsv-drugs_funnel")[1].decode("utf-8")
     assert "Tested on arrest" in funnel_csv and "Synthetic demonstration" in funnel_csv
     section_screenshots(page, "drugs")
     # a control: the year-to-date table switches to trafficking, and its download name says so
-    pick(page, "drugs_measure", "Trafficking of drugs")
+    choose(page, "drugs_measure", "Trafficking of drugs")
     page.locator('[class*="st-key-csv-trafficking-ytd-2020-03"]').first.wait_for(state="attached")
     wait_for_idle(page)
     assert page.locator('[class*="st-key-csv-drug-offences-ytd-2020-03"]').count() == 0
@@ -109,7 +59,7 @@ def test_drugs_page_by_csp_shows_suppressed_testing_cells(app_server, browser_pa
     page = browser_page
     open_deep(page, app_server, "/drugs?level=csp&from=2017-04&to=2017-04")
     drawn_charts(page)
-    table = download(page, "csv-drug-testing-by-area-2017-04-2017-04-csp").decode("utf-8")
+    table = download(page, "csv-drug-testing-by-area-2017-04-2017-04-csp")[1].decode("utf-8")
     assert "<5" in table  # North Warwickshire's single month
     assert blocked_requests == []
 
@@ -120,14 +70,14 @@ def test_treatment_page_on_demo_data(app_server, browser_page, blocked_requests,
     n = drawn_charts(page)
     assert n == 7
     assert export_buttons(page) == {"png": n, "svg": n, "chartcsv": n}
-    pick(page, "treatment_year", "2016/17")
+    choose(page, "treatment_year", "2016/17")
     page.locator(".st-key-treatment_forces").get_by_text("2016/17:").first.wait_for()
     forces = page.locator(".st-key-treatment_forces").inner_text()
     assert "West Mercia" in forces and "5,000" in forces and "3,000" in forces  # FACTS.md, 2016/17
-    pick(page, "treatment_outcome", "Waited over 3 weeks")
+    choose(page, "treatment_outcome", "Waited over 3 weeks")
     page.locator(".st-key-csv-waiting-opiate-2016-17-la").wait_for(state="attached")
     assert drawn_charts(page) == 7
-    completions = download(page, "csv-successful-completions-2016-17-la").decode("utf-8")
+    completions = download(page, "csv-successful-completions-2016-17-la")[1].decode("utf-8")
     assert "Worcestershire,2016/17,opiate" in completions
     section_screenshots(page, "treatment-demo")
     assert blocked_requests == []
@@ -155,15 +105,15 @@ def test_treatment_page_loads_the_real_ohid_files(app_server, browser_page, bloc
     body = page.locator('[data-testid="stMain"]').inner_text()
     assert "Barnet" in body and "Middlesbrough" in body  # ViewIt's authority; Fingertips 2020/21 authorities
     assert "Synthetic demonstration data" not in body
-    pick(page, "treatment_year", "2016/17")
+    choose(page, "treatment_year", "2016/17")
     page.get_by_text("In treatment, 2016/17").first.wait_for()
     assert drawn_charts(page) == 7
-    completions = download(page, "csv-successful-completions-2016-17-la").decode("utf-8")
+    completions = download(page, "csv-successful-completions-2016-17-la")[1].decode("utf-8")
     assert completions.splitlines()[0] == ("area,period,substance,in_treatment,completions,completion_rate,ci_low,"
                                            "ci_high,england_rate,vs_england")
     assert "Barnet,2016/17,opiate,575,50,8.7," in completions
-    pick(page, "treatment_need_year", "2019/20")
-    need = download(page, "csv-unmet-need-ocu-2019-20-la").decode("utf-8")
+    choose(page, "treatment_need_year", "2019/20")
+    need = download(page, "csv-unmet-need-ocu-2019-20-la")[1].decode("utf-8")
     assert "Worcestershire,2019/20,2635" in need
     section_screenshots(page, "treatment-real")
     assert blocked_requests == []

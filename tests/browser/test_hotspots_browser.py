@@ -9,6 +9,7 @@ import re
 import time
 
 import pytest
+from harness import rerun as harness_rerun
 from harness import ARTIFACTS, MAP_IFRAME, MAP_PATH, open_page, screenshot, wait_for_idle, wait_for_map
 
 pytestmark = pytest.mark.browser
@@ -16,29 +17,12 @@ pytestmark = pytest.mark.browser
 LONG = 120_000
 TALL = {"width": 1440, "height": 2600}
 
-WATCH_RUNS = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  window.__runs = 0;
-  if (window.__runObserver) window.__runObserver.disconnect();
-  window.__runObserver = new MutationObserver(() => {
-    if (app.getAttribute('data-test-script-state') === 'running') window.__runs += 1;
-  });
-  window.__runObserver.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-}"""
-RUN_DONE = """() => window.__runs > 0 && document.querySelector(
-  '[data-testid="stApp"][data-test-script-state="notRunning"]') !== null"""
-
-
 def rerun(page, action) -> None:
-    """Do ``action`` (a click...) and wait until the script run it triggers has finished."""
-    page.evaluate(WATCH_RUNS)
-    action()
-    page.wait_for_function(RUN_DONE, timeout=LONG)
-    wait_for_idle(page, timeout_ms=LONG)
+    harness_rerun(page, action, timeout_ms=LONG)
 
 
 def warm_up(page, app_server) -> None:
-    """Run app.py once so that a deep link gets the shared sidebar."""
+    """Open the home page first: the server's first run reads the demo data."""
     open_page(page, app_server, "/", timeout_ms=LONG)
 
 

@@ -5,7 +5,7 @@ exceptions; driving the as-of month, the table-1 button and rebasing."""
 from __future__ import annotations
 
 import pytest
-from harness import open_page, screenshot, wait_for_idle
+from harness import choose, download, open_page, screenshot, wait_for_idle
 
 pytestmark = pytest.mark.browser
 
@@ -14,8 +14,7 @@ TALL = {"width": 1440, "height": 4600}
 
 
 def warm_up(page, app_server) -> None:
-    """Run app.py once in this server so a deep link to a page gets the shared sidebar
-    (until some session has run app.py, Streamlit serves pages/ files on their own)."""
+    """Open the home page first: the server's first run reads the demo data."""
     open_page(page, app_server, "/", timeout_ms=120_000)
 
 
@@ -39,31 +38,6 @@ def wait_for_subheader(page, text: str) -> None:
         "text => { const h = document.querySelector('[data-testid=\"stHeadingWithActionElements\"] h3');"
         " return h && h.innerText.trim() === text; }", arg=text, timeout=120_000)
     wait_for_idle(page, timeout_ms=120_000)
-
-
-def choose_typed(page, key: str, option: str) -> None:
-    """Pick an option in a selectbox by typing it (the list only draws the options in view)."""
-    box = page.locator(f".st-key-{key} input[role=combobox]")
-    box.click()
-    page.keyboard.type(option)
-    page.locator('[role="option"]').filter(has_text=option).first.click()
-    page.wait_for_function(
-        "([key, option]) => document.querySelector(`.st-key-${key} input[role=combobox]`).value === option",
-        arg=[key, option])
-    wait_for_idle(page, timeout_ms=120_000)
-
-
-def download(page, key: str) -> bytes:
-    """Click the download button with widget key ``key``; the file's bytes."""
-    with page.expect_download() as info:
-        page.locator(f".st-key-{key} button").click()
-    return open(info.value.path(), "rb").read()
-
-
-def download_name(page, key: str) -> str:
-    with page.expect_download() as info:
-        page.locator(f".st-key-{key} button").click()
-    return info.value.suggested_filename
 
 
 def hover_special_cause(page, chart) -> str:
@@ -127,7 +101,7 @@ def test_as_of_month_and_the_table_1_button(app_server, browser_page, blocked_re
     warm_up(page, app_server)
     open_page(page, app_server, "/performance?level=policing-area&measure=violence", timeout_ms=120_000)
     assert subheaders(page)[0] == "All violence: year to date, Apr 2019 to Mar 2020 (2019/20)"  # last full month
-    choose_typed(page, "perf_as_of", "September 2014 (2014/15)")
+    choose(page, "perf_as_of", "September 2014 (2014/15)")
     wait_for_subheader(page, "All violence: year to date, Apr 2014 to Sep 2014 (2014/15)")
     assert subheaders(page)[0] == "All violence: year to date, Apr 2014 to Sep 2014 (2014/15)"
     assert "as_of=2014-09" in page.url
@@ -135,7 +109,7 @@ def test_as_of_month_and_the_table_1_button(app_server, browser_page, blocked_re
     wait_for_subheader(page, "All violence: year to date, Apr 2014 to Oct 2014 (2014/15)")
     assert subheaders(page)[0] == "All violence: year to date, Apr 2014 to Oct 2014 (2014/15)"
     assert row_cells(page, 0, "South Warwickshire")[1:4] == ["6629", "7352", "-9.8%"]
-    choose_typed(page, "perf_as_of", "October 2013 (2013/14)")
+    choose(page, "perf_as_of", "October 2013 (2013/14)")
     wait_for_subheader(page, "All violence: year to date, Apr 2013 to Oct 2013 (2013/14)")
     cell = row_cells(page, 0, "Herefordshire")[7]
     assert cell == "– n/a: only 3 previous years of data"
@@ -165,23 +139,23 @@ def test_changing_the_measure_and_the_downloads(app_server, browser_page, blocke
     warm_up(page, app_server)
     open_page(page, app_server, TABLE_1_URL, timeout_ms=120_000)
 
-    table_csv = download(page, "csv-violence-ytd-2014-10-policing-areas").decode("utf-8")
+    table_csv = download(page, "csv-violence-ytd-2014-10-policing-areas")[1].decode("utf-8")
     lines = table_csv.splitlines()
     assert lines[0].startswith("area,ytd,ytd_last_year,pct_change,p_value,p_adj,change,avg_4yr,pct_vs_4yr_avg,")
     assert any(line.startswith("Herefordshire,4729,5230,-9.6,") for line in lines), lines[:3]
-    xlsx = download(page, "xlsx-violence-ytd-2014-10-policing-areas")
+    xlsx = download(page, "xlsx-violence-ytd-2014-10-policing-areas")[1]
     assert xlsx[:2] == b"PK"  # a zip: an Excel workbook
-    assert download_name(page, "png-perf_spc").startswith("violence-spc-total-policing-areas-2010-04-to-2014-10")
-    spc_csv = download(page, "chartcsv-perf_spc").decode("utf-8")
+    assert download(page, "png-perf_spc")[0].startswith("violence-spc-total-policing-areas-2010-04-to-2014-10")
+    spc_csv = download(page, "chartcsv-perf_spc")[1].decode("utf-8")
     assert "month,value,mean,lower,upper,special_cause" in spc_csv
-    assert download_name(page, "svg-perf_trend").startswith("violence-per-month-policing-areas-")
+    assert download(page, "svg-perf_trend")[0].startswith("violence-per-month-policing-areas-")
 
-    choose_typed(page, "perf_measure", "Possession of drugs")
+    choose(page, "perf_measure", "Possession of drugs")
     wait_for_subheader(page, "Possession of drugs: year to date, Apr 2014 to Oct 2014 (2014/15)")
     assert subheaders(page)[0] == "Possession of drugs: year to date, Apr 2014 to Oct 2014 (2014/15)"
     assert "measure=possession" in page.url
     assert row_cells(page, 0, "Total")[0] == "Total"
-    assert download_name(page, "csv-possession-ytd-2014-10-policing-areas") == \
+    assert download(page, "csv-possession-ytd-2014-10-policing-areas")[0] == \
         "possession-ytd-2014-10-policing-areas.csv"
     screenshot(page, "performance_possession")
     assert blocked_requests == []
