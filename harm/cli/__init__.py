@@ -8,7 +8,7 @@ import sys
 
 from harm.errors import HarmInputError
 
-COMMAND_MODULES = ["counts", "demo", "geo"]
+COMMAND_MODULES = ["counts", "demo", "geo", "performance", "hotspots", "temporal", "treatment", "testing", "importer", "datasets", "spend", "brief", "chart"]
 
 
 def build_parser() -> argparse.ArgumentParser:
