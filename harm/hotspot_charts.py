@@ -20,6 +20,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from shapely.ops import polylabel
 
 from harm.classify import break_labels, quantile_breaks
 from harm.problem_profile import GI_CLASS_LABELS, ProblemProfile, units_for_map
@@ -39,23 +40,27 @@ BNG_PROJECTION = {"type": "identity", "reflectY": True}
 
 def hotspot_matrix_chart(matrix: pd.DataFrame, *, value_title: str = "Incidents",
                          selectable: bool = False, width: int = 820,
-                         height: int = 230) -> alt.Chart:
+                         height: int = 230, hour_step: int = 1) -> alt.Chart:
     """The 7 x 24 day x hour heat map of ``matrix`` (``problem_profile.day_hour_matrix``:
-    ``day, hour, weight, selected``). Hours outside the days and hours chosen are grey.
+    ``day, hour, weight`` and optionally ``selected``). Hours outside the days and hours chosen
+    are grey. ``hour_step`` labels every n-th hour (3 for large type on a slide).
 
     With ``selectable`` the chart has a point selection ``cells`` on ``day`` and ``hour``
     (click to add or remove a cell, double-click to clear) for cross-filtering the map.
     """
+    selected = matrix["selected"] if "selected" in matrix else pd.Series(True, index=matrix.index)
     data = pd.DataFrame({
         "day": matrix["day"].astype(str).to_numpy(),
         "hour": matrix["hour"].to_numpy(),
         "weight": np.round(matrix["weight"].to_numpy(dtype="float64"), 3),
-        "selected": matrix["selected"].to_numpy(dtype=bool),
+        "selected": selected.to_numpy(dtype=bool),
     })
     data["label"] = [f"{d} {h:02d}:00–{h:02d}:59" for d, h in zip(data["day"], data["hour"])]
     data["shown"] = np.where(data["selected"], "yes", "no: outside the days and hours chosen")
     base = alt.Chart(data).encode(
-        x=alt.X("hour:O", title="Hour of the day (00 = midnight to 00:59)", axis=alt.Axis(labelAngle=0)),
+        x=alt.X("hour:O", title="Hour of the day (00 = midnight to 00:59)",
+                axis=alt.Axis(labelAngle=0, values=list(range(0, 24, hour_step)),
+                              labelExpr="pad(datum.value, 2)")),
         y=alt.Y("day:O", sort=list(DAYS), title=None),
         tooltip=[alt.Tooltip("label:N", title="Hour"),
                  alt.Tooltip("weight:Q", title=value_title, format=",.1f"),
@@ -131,7 +136,10 @@ def map_values(profile: ProblemProfile, positions: np.ndarray | None = None) -> 
     return gdf
 
 
-def _boundary_layers(boundaries: gpd.GeoDataFrame | None, *, labels: bool = True) -> list[alt.Chart]:
+def _boundary_layers(boundaries: gpd.GeoDataFrame | None, *, labels: bool = True, label_px: int = 11,
+                     width: int = 560, height: int = 600) -> list[alt.Chart]:
+    """Outlines of ``boundaries`` and, with ``labels``, their names: wrapped, at the pole of
+    inaccessibility of each area (inside even a crescent) and moved apart where they would overlap."""
     if boundaries is None or boundaries.empty:
         return []
     b = boundaries.to_crs(27700)
@@ -139,22 +147,62 @@ def _boundary_layers(boundaries: gpd.GeoDataFrame | None, *, labels: bool = True
         filled=False, stroke="#0b0c0c", strokeWidth=1.5).project(**BNG_PROJECTION)
     layers = [outline]
     if labels:
-        points = shapely.point_on_surface(b.geometry.values)
-        label_data = pd.DataFrame({"name": b["name"].astype(str).to_numpy(),
-                                   "x": shapely.get_x(points), "y": shapely.get_y(points)})
-        layers.append(alt.Chart(label_data).mark_text(
-            fontSize=11, fontWeight="bold", color="#0b0c0c", stroke="#ffffff", strokeWidth=3,
-            strokeOpacity=0.8).encode(longitude="x:Q", latitude="y:Q", text="name:N")
-            .project(**BNG_PROJECTION))
-        layers.append(alt.Chart(label_data).mark_text(
-            fontSize=11, fontWeight="bold", color="#0b0c0c").encode(
-            longitude="x:Q", latitude="y:Q", text="name:N").project(**BNG_PROJECTION))
+        xmin, ymin, xmax, ymax = b.total_bounds
+        label_data = pd.DataFrame({"name": [wrapped(n) for n in b["name"].astype(str)],
+                                   "x": [label_point(g).x for g in b.geometry],
+                                   "y": [label_point(g).y for g in b.geometry],
+                                   "size": b.geometry.area.to_numpy()})
+        label_data["y"] = spread_labels(label_data, max((xmax - xmin) / width, (ymax - ymin) / height), label_px)
+        for halo in (True, False):
+            style = dict(stroke="#ffffff", strokeWidth=3, strokeOpacity=0.8) if halo else {}
+            layers.append(alt.Chart(label_data).mark_text(
+                fontSize=label_px, fontWeight="bold", color="#0b0c0c", lineBreak="\n", **style)
+                .encode(longitude="x:Q", latitude="y:Q", text="name:N").project(**BNG_PROJECTION))
     return layers
+
+
+def label_point(geometry) -> shapely.Point:
+    """Where an area's name goes: the pole of inaccessibility of its largest part."""
+    if geometry.geom_type == "MultiPolygon":
+        geometry = max(geometry.geoms, key=lambda part: part.area)
+    return polylabel(geometry, tolerance=200)
+
+
+def wrapped(name: str, width: int = 12) -> str:
+    """A place name broken into lines of about ``width`` characters (map labels overlap less)."""
+    lines: list[str] = []
+    for word in name.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
+def spread_labels(labels: pd.DataFrame, metres_per_px: float, font_px: float = 24) -> np.ndarray:
+    """Label ``y`` positions moved up or down (largest areas first stay put) so that no two labels'
+    estimated boxes overlap. ``labels``: ``name`` (lines split by newline), ``x``, ``y``, ``size``."""
+    placed: list[tuple[float, float, float, float]] = []
+    ys = labels["y"].to_numpy(float).copy()
+    for i in np.argsort(-labels["size"].to_numpy(float), kind="stable"):
+        lines = str(labels["name"].iloc[i]).split("\n")
+        w = max(len(line) for line in lines) * 0.62 * font_px * metres_per_px
+        h = len(lines) * 1.15 * font_px * metres_per_px
+        x = float(labels["x"].iloc[i])
+        for step in [0, 1, -1, 2, -2, 3, -3, 4, -4]:
+            y = ys[i] + step * 0.5 * h
+            box = (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+            if not any(box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3] for o in placed):
+                break
+        ys[i] = y
+        placed.append(box)
+    return ys
 
 
 def hotspot_geoshape_chart(profile: ProblemProfile, boundaries: gpd.GeoDataFrame | None = None,
                            *, value: str | None = None, width: int = 560, height: int = 600,
-                           labels: bool = True) -> alt.LayerChart:
+                           labels: bool = True, label_px: int = 11,
+                           significant_only: bool = False) -> alt.LayerChart:
     """The hot-spot map of ``profile`` as an Altair geoshape layer chart (PNG/SVG-able offline).
 
     ``value``: ``"gi_bin"`` (Gi* classes, ArcGIS ±3/±2/±1, colour-blind-safe red-blue),
@@ -162,6 +210,8 @@ def hotspot_geoshape_chart(profile: ProblemProfile, boundaries: gpd.GeoDataFrame
     map shows for the profile's statistic and measure. ``boundaries`` (e.g. CSPs) are outlined
     and labelled on top. Grid maps draw the cells the folium map draws (at most
     ``problem_profile.MAP_CELL_CAP``); empty, not significant cells are left white.
+    ``significant_only`` draws only the hot and cold spots, over the boundaries filled light
+    grey (what a slide needs: the hot spots stand out).
     """
     if value is None:
         if profile.selection.statistic == "gi":
@@ -170,7 +220,11 @@ def hotspot_geoshape_chart(profile: ProblemProfile, boundaries: gpd.GeoDataFrame
             value = "rate_per_1000"
         else:
             value = "count"
-    gdf = map_values(profile)
+    if significant_only:
+        value = "gi_bin"
+        gdf = map_values(profile, np.flatnonzero(profile.results["gi_bin"].to_numpy() != 0))
+    else:
+        gdf = map_values(profile)
     if value not in gdf:
         raise ValueError(f"the profile has no {value!r} column")
     tooltip = [alt.Tooltip("properties.name:N", title="Area or cell"),
@@ -182,9 +236,11 @@ def hotspot_geoshape_chart(profile: ProblemProfile, boundaries: gpd.GeoDataFrame
     columns = ["name", "count", "gi_z", "gi_bin", "gi_class"] + (
         ["rate_per_1000"] if "rate_per_1000" in gdf else [])
     if value == "gi_bin":
+        order = [c for c in GI_ORDER if not significant_only or c != GI_CLASS_LABELS[0]]
         colour = alt.Color("properties.gi_class:N", title="Gi* hot and cold spots",
-                           scale=alt.Scale(domain=GI_ORDER, range=GI_COLOURS),
-                           legend=alt.Legend(orient="bottom", columns=2, symbolStrokeColor=OUTLINE))
+                           scale=alt.Scale(domain=order, range=[GI_COLOURS[GI_ORDER.index(c)] for c in order]),
+                           legend=alt.Legend(orient="bottom", columns=2, symbolStrokeColor=OUTLINE,
+                                             symbolType="square", labelLimit=400))
     else:
         values = gdf[value].to_numpy(dtype="float64")
         breaks = [float(b) for b in quantile_breaks(values[np.isfinite(values)])]
@@ -204,9 +260,19 @@ def hotspot_geoshape_chart(profile: ProblemProfile, boundaries: gpd.GeoDataFrame
     units = (alt.Chart(_layer_data(_features(gdf, columns)))
              .mark_geoshape(stroke="#8a8a8a" if grid else OUTLINE, strokeWidth=0.2 if grid else 0.4)
              .encode(color=colour, tooltip=tooltip).project(**BNG_PROJECTION))
-    layers = [_study_area_layer(profile), units, *_boundary_layers(boundaries, labels=labels)]
+    under = _filled_boundaries(boundaries) if significant_only else _study_area_layer(profile)
+    layers = [under, units, *_boundary_layers(boundaries, labels=labels, label_px=label_px,
+                                              width=width, height=height)]
     return alt.layer(*[layer for layer in layers if layer is not None]).properties(
         width=width, height=height)
+
+
+def _filled_boundaries(boundaries: gpd.GeoDataFrame | None) -> alt.Chart | None:
+    if boundaries is None or boundaries.empty:
+        return None
+    b = boundaries.to_crs(27700)
+    return (alt.Chart(_layer_data(_features(b.assign(geometry=b.geometry.simplify(150)), ["name"])))
+            .mark_geoshape(fill="#f7f7f7", stroke=None).project(**BNG_PROJECTION))
 
 
 def _study_area_layer(profile: ProblemProfile) -> alt.Chart | None:

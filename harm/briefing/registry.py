@@ -21,6 +21,8 @@ from harm import performance_charts as perf_charts
 from harm import performance_view as view
 from harm import periods
 from harm.briefing import charts as brief_charts
+from harm.hotspot_charts import hotspot_geoshape_chart, hotspot_matrix_chart
+from harm.spend.charts import outcome_scatter
 from harm.briefing.context import BriefingContext
 from harm.charts import ChartMeta
 from harm.errors import HarmInputError
@@ -151,16 +153,12 @@ def hotspot_map_result(ctx: BriefingContext) -> ChartResult:
 
     profile = hotspot_profile(ctx)
     results = profile.results
-    positions = np.flatnonzero(results["gi_bin"].to_numpy() != 0)
-    cells = profile.units.geometries(positions)
-    cells["gi_bin"] = results["gi_bin"].to_numpy()[positions]
-    cells["count"] = results["count"].to_numpy()[positions]
     level = ctx.filters.area_level if ctx.filters.area_level in ("csp", "lad", "policing-area") else "csp"
     outlines = ctx.area_set.areas if level == ctx.filters.area_level else load_area_set(level).areas
     if ctx.filters.areas and level == ctx.filters.area_level:
         outlines = outlines[outlines["name"].isin(ctx.filters.areas)]
     unit = profile.units.label
-    chart = brief_charts.hotspot_map_chart(cells, outlines, unit_word=unit)
+    chart = hotspot_geoshape_chart(profile, outlines, significant_only=True, label_px=24, width=780, height=470)
     data = results[["unit", "name", "count", "gi_z", "p_value", "p_fdr", "gi_bin", "gi_class"]]
     data = data[data["gi_bin"] != 0].sort_values(["gi_bin", "count"], ascending=False).reset_index(drop=True)
     meta = _meta(ctx, f"Hot and cold spots of incidents ({unit}s, Getis-Ord Gi*)",
@@ -176,7 +174,7 @@ def day_hour_result(ctx: BriefingContext) -> ChartResult:
         raise HarmInputError("these incidents have the month only, no day or time of day",
                              fix="A day x hour matrix needs incidents recorded to the minute")
     matrix = pp.day_hour_matrix(hour_weights(ctx), ctx.mask)
-    chart = brief_charts.day_hour_chart(matrix)
+    chart = hotspot_matrix_chart(matrix, hour_step=3, width=820, height=300)
     data = matrix[["day", "hour", "weight"]].assign(day=matrix["day"].astype(str))
     meta = _meta(ctx, "Incidents by day of the week and hour of the day",
                  method="aoristic: each incident spread over the hours of its from-to window; "
@@ -272,7 +270,8 @@ def spend_outcomes_result(ctx: BriefingContext) -> ChartResult:
 
     level = _treatment_level(ctx)
     rows, year, data = spend_outcomes_frame(level)
-    chart = brief_charts.spend_outcomes_chart(rows)
+    chart = outcome_scatter(rows.assign(value=rows["completion_rate"]), outcome_title="Successful completions",
+                            percent=True, width=820, height=420)
     out = rows[["area", "year", "spend", "population", "spend_per_head", "in_treatment", "completions",
                 "completion_rate", "cost_per_completion", "spend_per_person_in_treatment"]].round(
         {"spend": 2, "spend_per_head": 2, "completion_rate": 4, "cost_per_completion": 2,

@@ -23,6 +23,7 @@ sets axis titles, tooltips and a fixed width so that exported PNG/SVG files read
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from harm.spend.framework import CONTRACT_STATUSES
@@ -172,27 +173,55 @@ def funnel_plot(points: pd.DataFrame, curves: pd.DataFrame, *, label: str = "are
         autosize=FIT_WIDTH, width=WIDTH, height=380)
 
 
-def outcome_scatter(frame: pd.DataFrame, *, outcome_title: str, percent: bool = False) -> alt.LayerChart:
+def outcome_scatter(frame: pd.DataFrame, *, outcome_title: str, percent: bool = False,
+                    width: int = WIDTH, height: int = 360) -> alt.LayerChart:
     """Spend per head (x) against ``value`` (y), one point per area labelled with its name.
 
-    ``frame`` has ``area, spend_per_head, value`` (rows with a blank value are left out);
-    ``percent`` formats the y axis as a percentage (for rates held as fractions).
+    ``frame`` has ``area, spend_per_head, value`` (rows with a blank value are left out), and
+    optionally ``year, in_treatment, completions, cost_per_completion`` for the tooltip;
+    ``percent`` formats the y axis as a percentage (for rates held as fractions). Areas whose
+    labels would sit on each other share one label ("North Worcestershire / South Worcestershire").
     """
-    shown = frame[frame["value"].notna() & frame["spend_per_head"].notna()]
+    shown = frame[frame["value"].notna() & frame["spend_per_head"].notna()].reset_index(drop=True)
+    shown = shown.assign(label=label_groups(shown, "spend_per_head", "value"))
     fmt = ".0%" if percent else ",.1f"
     x_low, x_high = ((float(shown["spend_per_head"].min()), float(shown["spend_per_head"].max()))
                      if len(shown) else (0.0, 1.0))
     room = max(x_high - x_low, 1.0)
     x_scale = alt.Scale(domain=[max(0.0, x_low - 0.1 * room), x_high + 0.3 * room])  # room for the labels
+    tooltip = [alt.Tooltip("area:N", title="Area")]
+    tooltip += [alt.Tooltip("year:N", title="Year")] if "year" in shown else []
+    tooltip += [alt.Tooltip("spend_per_head:Q", title="Spend per head (£)", format=",.2f"),
+                alt.Tooltip("value:Q", title=outcome_title, format=".1%" if percent else ",.2f")]
+    for column, title in (("completions", "Successful completions"), ("in_treatment", "In treatment"),
+                          ("cost_per_completion", "Spend per completion (£)")):
+        if column in shown:
+            tooltip.append(alt.Tooltip(f"{column}:Q", title=title, format=",.0f"))
     base = alt.Chart(shown).encode(
         x=alt.X("spend_per_head:Q", title="Drug and alcohol spend per head (£)", scale=x_scale),
         y=alt.Y("value:Q", title=outcome_title, axis=alt.Axis(format=fmt), scale=alt.Scale(zero=False)),
-        tooltip=[alt.Tooltip("area:N", title="Area"), alt.Tooltip("year:N", title="Year"),
-                 alt.Tooltip("spend_per_head:Q", title="Spend per head (£)", format=",.2f"),
-                 alt.Tooltip("value:Q", title=outcome_title, format=".1%" if percent else ",.2f")])
+        tooltip=tooltip)
     return alt.layer(base.mark_circle(size=120, color="#1d70b8"),
-                     base.mark_text(align="left", dx=8, fontSize=11).encode(text="area:N")
-                     ).properties(autosize=FIT_WIDTH, width=WIDTH, height=360)
+                     base.mark_text(align="left", dx=8, fontSize=11).encode(text="label:N")
+                     ).properties(autosize=FIT_WIDTH, width=width, height=height)
+
+
+def label_groups(data: pd.DataFrame, x: str, y: str, name: str = "area") -> list[str]:
+    """One label per point; a point whose label would sit on the label of a point just above it is
+    named in that point's label instead ("North Worcestershire / South Worcestershire") and gets "" itself."""
+    xs, ys = data[x].to_numpy(float), data[y].to_numpy(float)
+    dx, dy = max(np.ptp(xs), 1e-9) if len(xs) else 1, max(np.ptp(ys), 1e-9) if len(ys) else 1
+    labels = [str(n) for n in data[name]]
+    leader = list(range(len(data)))
+    order = np.argsort(-ys, kind="stable")
+    for i, a in enumerate(order):
+        for b in order[:i]:
+            if leader[b] == b and abs(xs[a] - xs[b]) / dx < 0.12 and abs(ys[a] - ys[b]) / dy < 0.07:
+                leader[a] = b
+                labels[b] += " / " + labels[a]
+                labels[a] = ""
+                break
+    return labels
 
 
 def roi_frame(result: dict) -> pd.DataFrame:
