@@ -43,6 +43,12 @@ def empty() -> pd.DataFrame:
 
 def conform(frame: pd.DataFrame) -> pd.DataFrame:
     """Return ``frame`` with exactly the canonical columns and dtypes (no validation)."""
+    if _is_canonical(frame):  # e.g. read back from our own parquet: only the LSOA categories' type
+        out = frame.reset_index(drop=True)
+        categories = out["lsoa_code"].cat.categories
+        if str(categories.dtype) != "string":
+            out["lsoa_code"] = out["lsoa_code"].cat.rename_categories(categories.astype("string"))
+        return out
     out = pd.DataFrame(index=frame.index)
     out["crime_id"] = frame["crime_id"].astype("string")
     out["occurred_from"] = pd.to_datetime(frame["occurred_from"]).astype("datetime64[ns]")
@@ -57,6 +63,14 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
     lsoa = frame["lsoa_code"] if "lsoa_code" in frame else pd.Series(pd.NA, index=frame.index)
     out["lsoa_code"] = lsoa.astype("string").astype("category")
     return out.reset_index(drop=True)
+
+
+def _is_canonical(frame: pd.DataFrame) -> bool:
+    expected = {"crime_id": "string", "occurred_from": "datetime64[ns]", "occurred_to": "datetime64[ns]",
+                "date_precision": "category", "offence_group": "category", "offence": "category",
+                **{m: "bool" for m in MARKERS}, "x": "float64", "y": "float64", "lsoa_code": "category"}
+    return list(frame.columns) == list(expected) and all(
+        str(frame[c].dtype) == dtype for c, dtype in expected.items())
 
 
 def has_time_of_day(incidents: pd.DataFrame) -> np.ndarray:
