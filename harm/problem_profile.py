@@ -499,6 +499,11 @@ def build_profile(incidents: pd.DataFrame, index: IncidentIndex, time_weights: s
     if selection.time_filtered and selection.chosen_bins().size == 0:
         warnings.append("The matrix cells or the hour picked are outside the days and hours "
                         "chosen, so nothing is counted")
+    if selection.statistic == "gi" and units.kind != "grid" and units.n_units < 30 \
+            and not (results["gi_bin"] != 0).any():
+        warnings.append(f"No {units.label} is a significant hot or cold spot: with only {units.n_units} "
+                        "areas Gi* has little power to find one. Choose LSOAs or a grid to see where "
+                        "incidents cluster, or counts to compare the areas")
     if gi_on == "count" and selection.measure == "rate":
         warnings.append("Rates need the population of every area: Gi* is computed on counts")
     return ProblemProfile(

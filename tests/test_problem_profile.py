@@ -237,3 +237,16 @@ def test_tooltips_and_labels_escape_text(small):
     page = hotspot_map(profile, inc, boundaries)[0].get_root().render()
     assert "<script>alert(1)</script>" not in page
     assert "\\u0026lt;script\\u0026gt;alert(1)" in page  # html.escape, then JSON in the script
+
+
+def test_gi_on_a_handful_of_areas_says_why_nothing_is_significant(demo_incidents):
+    from harm.areas import load_area_set
+
+    csp = load_area_set("csp")
+    index = pp.index_incidents(demo_incidents)
+    weights = hour_of_week_weights(demo_incidents, "start")
+    units = pp.units_for_level(demo_incidents, csp, "area")
+    profile = pp.build_profile(demo_incidents, index, weights, units, np.ones(len(demo_incidents), bool),
+                               pp.Selection.of(time_method="start"))
+    assert not (profile.results["gi_bin"] != 0).any()
+    assert any("with only 9 areas Gi* has little power" in w for w in profile.warnings)
