@@ -332,13 +332,21 @@ def download(page: Page, key: str, *, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> t
 CHART = '[data-testid="stVegaLiteChart"]'
 
 
-def drawn_charts(page: Page) -> int:
-    """Wait until every Altair chart on the page has drawn (a canvas or svg inside); how many."""
+def drawn_charts(page: Page, *, timeout_ms: int = 60_000) -> int:
+    """Wait until every Altair chart on the page has drawn (a canvas or svg inside); how many.
+
+    Counts again after drawing them all, until the count holds: the page may still be adding
+    charts below the ones in view.
+    """
     charts = page.locator(CHART)
-    count = charts.count()
-    for i in range(count):
-        charts.nth(i).scroll_into_view_if_needed()
-        charts.nth(i).locator("canvas, svg").first.wait_for(state="attached")
+    charts.first.wait_for(state="attached", timeout=timeout_ms)
+    count = -1
+    while count != charts.count():
+        count = charts.count()
+        for i in range(count):
+            charts.nth(i).scroll_into_view_if_needed(timeout=timeout_ms)
+            charts.nth(i).locator("canvas, svg").first.wait_for(state="attached", timeout=timeout_ms)
+        wait_for_idle(page, timeout_ms=timeout_ms)
     return count
 
 
