@@ -109,7 +109,13 @@ def _assign_via_lsoa(incidents, area_set: AreaSet, has_location) -> pd.Series:
     lookup = geo_levels.lsoa_lookup().set_index("lsoa_code")[f"{key}_code"]
     position = pd.Series(np.arange(len(area_set.areas)), index=area_set.areas["code"])
     lsoa_to_pos = lookup.map(position)
-    index = incidents["lsoa_code"].astype("object").map(lsoa_to_pos).fillna(-1).to_numpy("int64")
+    lsoa = incidents["lsoa_code"]
+    if isinstance(lsoa.dtype, pd.CategoricalDtype):  # map the ~1,000 categories, not every row
+        category_pos = pd.Series(lsoa.cat.categories.astype("object")).map(lsoa_to_pos).fillna(-1)
+        codes = lsoa.cat.codes.to_numpy()
+        index = np.where(codes >= 0, category_pos.to_numpy("int64")[codes], -1)
+    else:
+        index = lsoa.astype("object").map(lsoa_to_pos).fillna(-1).to_numpy("int64")
     return labels_from_index(index, has_location, area_set.names)
 
 

@@ -12,13 +12,14 @@ def dataset_summary(incidents: pd.DataFrame) -> dict:
     """Rows, first and last month, precision breakdown and records without a location."""
     if len(incidents) == 0:
         return {"rows": 0, "first_month": None, "last_month": None, "precision": {}, "no_location": 0}
-    months = incidents["occurred_from"].dt.to_period("M")
-    precision = incidents["date_precision"].astype("string").value_counts()
+    starts = incidents["occurred_from"]
+    precision = incidents["date_precision"].value_counts()
+    precision = precision[precision > 0]
     return {
         "rows": len(incidents),
-        "first_month": str(months.min()),
-        "last_month": str(months.max()),
-        "precision": {k: int(v) for k, v in precision.items()},
+        "first_month": str(starts.min().to_period("M")),
+        "last_month": str(starts.max().to_period("M")),
+        "precision": {str(k): int(v) for k, v in precision.items()},
         "no_location": int(incidents["x"].isna().sum()),
     }
 
