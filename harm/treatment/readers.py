@@ -141,13 +141,18 @@ def read_treatment_file(source, name: str | None = None) -> TreatmentData:
                          fix=f"Expected one of: {expected}")
 
 
+def _total_rows(frame: pd.DataFrame, sex: str, age: str, name: str) -> pd.DataFrame:
+    """The all-persons, all-ages rows of a ViewIt export (``Total`` in both columns)."""
+    rows = frame[(_is_total(_column(frame, sex)) & _is_total(_column(frame, age))).to_numpy()]
+    if rows.empty:
+        raise HarmInputError(f"no rows with {sex} and {age} 'Total'", where=name,
+                             fix="Export all persons and ages (the Total rows) from ViewIt")
+    return rows
+
+
 def read_viewit_la(frame: pd.DataFrame, name: str) -> TreatmentData:
     """NDTMS ViewIt local-authority export -> annual counts per authority, year and substance."""
-    totals = _is_total(_column(frame, "sex")) & _is_total(_column(frame, "age_group"))
-    rows = frame[totals.to_numpy()]
-    if rows.empty:
-        raise HarmInputError("no rows with sex and age_group 'Total'", where=name,
-                             fix="Export all persons and ages (the Total rows) from ViewIt")
+    rows = _total_rows(frame, "sex", "age_group", name)
     out = pd.DataFrame({
         "level": "la",
         "area": _column(rows, "Area").str.strip().to_numpy(),
@@ -171,11 +176,7 @@ def read_viewit_la(frame: pd.DataFrame, name: str) -> TreatmentData:
 
 def read_viewit_england(frame: pd.DataFrame, name: str) -> TreatmentData:
     """NDTMS ViewIt England export -> England numbers in treatment per year and substance."""
-    totals = _is_total(_column(frame, "Gender_Data")) & _is_total(_column(frame, "AgeGroup_Data"))
-    rows = frame[totals.to_numpy()]
-    if rows.empty:
-        raise HarmInputError("no rows with Gender_Data and AgeGroup_Data 'Total'", where=name,
-                             fix="Export all persons and ages (the Total rows) from ViewIt")
+    rows = _total_rows(frame, "Gender_Data", "AgeGroup_Data", name)
     out = pd.DataFrame({
         "level": ENGLAND, "area_code": "E92000001", "area": ENGLAND_NAME,
         "year": [_year(v, where=name) for v in _column(rows, "ReportingPeriod_Data")],
