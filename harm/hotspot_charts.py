@@ -13,26 +13,21 @@ exactly what the engine counted, whatever the winding of the polygons.
 
 from __future__ import annotations
 
-import json
-
 import altair as alt
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
-from shapely.ops import polylabel
 
-from harm.classify import break_labels, quantile_breaks
+from harm.map_charts import BNG_PROJECTION, boundary_layers, class_colour, features, layer_data
 from harm.problem_profile import GI_CLASS_LABELS, ProblemProfile, units_for_map
 from harm.timeofday import DAYS
-from harm.ui.palettes import GI_STAR_CLASSES, OUTLINE, sequential
+from harm.ui.palettes import GI_STAR_CLASSES, OUTLINE
 
 #: Fit the width to the container; the height stays the plot's.
 FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 GI_ORDER = [label for _, label, _ in GI_STAR_CLASSES]
 GI_COLOURS = [colour for _, _, colour in GI_STAR_CLASSES]
 MATRIX_SCHEME = "yelloworangered"
-BNG_PROJECTION = {"type": "identity", "reflectY": True}
 
 
 # --- time -------------------------------------------------------------------------------
@@ -103,25 +98,6 @@ def top_offences_chart(offences: pd.DataFrame, *, value_title: str = "Incidents"
 # --- maps -------------------------------------------------------------------------------
 
 
-def _features(gdf: gpd.GeoDataFrame, columns: list[str], decimals: int = 0) -> list[dict]:
-    """GeoJSON features (BNG metres, rounded) with ``columns`` as properties."""
-    geoms = shapely.transform(np.asarray(gdf.geometry.values), lambda xy: np.round(xy, decimals))
-    rows = gdf[columns].to_dict("records")
-    out = []
-    for geom, row in zip(geoms, rows):
-        if geom is None or geom.is_empty:
-            continue
-        props = {k: (None if isinstance(v, float) and not np.isfinite(v) else
-                     v.item() if isinstance(v, np.generic) else v) for k, v in row.items()}
-        out.append({"type": "Feature", "properties": props,
-                    "geometry": json.loads(shapely.to_geojson(geom))})
-    return out
-
-
-def _layer_data(features: list[dict]) -> alt.InlineData:
-    return alt.InlineData(values=features, format=alt.DataFormat(type="json"))
-
-
 def map_values(profile: ProblemProfile, positions: np.ndarray | None = None) -> gpd.GeoDataFrame:
     """The drawn units of ``profile`` (as the folium map: every area, or the cells with
     incidents or a Gi* class) with name, count, rate, z and class, in EPSG:27700."""
@@ -134,69 +110,6 @@ def map_values(profile: ProblemProfile, positions: np.ndarray | None = None) -> 
             gdf[column] = results[column].to_numpy()
     gdf["gi_class"] = gdf["gi_bin"].map(GI_CLASS_LABELS)
     return gdf
-
-
-def _boundary_layers(boundaries: gpd.GeoDataFrame | None, *, labels: bool = True, label_px: int = 11,
-                     width: int = 560, height: int = 600) -> list[alt.Chart]:
-    """Outlines of ``boundaries`` and, with ``labels``, their names: wrapped, at the pole of
-    inaccessibility of each area (inside even a crescent) and moved apart where they would overlap."""
-    if boundaries is None or boundaries.empty:
-        return []
-    b = boundaries.to_crs(27700)
-    outline = alt.Chart(_layer_data(_features(b, ["name"]))).mark_geoshape(
-        filled=False, stroke="#0b0c0c", strokeWidth=1.5).project(**BNG_PROJECTION)
-    layers = [outline]
-    if labels:
-        xmin, ymin, xmax, ymax = b.total_bounds
-        label_data = pd.DataFrame({"name": [wrapped(n) for n in b["name"].astype(str)],
-                                   "x": [label_point(g).x for g in b.geometry],
-                                   "y": [label_point(g).y for g in b.geometry],
-                                   "size": b.geometry.area.to_numpy()})
-        label_data["y"] = spread_labels(label_data, max((xmax - xmin) / width, (ymax - ymin) / height), label_px)
-        for halo in (True, False):
-            style = dict(stroke="#ffffff", strokeWidth=3, strokeOpacity=0.8) if halo else {}
-            layers.append(alt.Chart(label_data).mark_text(
-                fontSize=label_px, fontWeight="bold", color="#0b0c0c", lineBreak="\n", **style)
-                .encode(longitude="x:Q", latitude="y:Q", text="name:N").project(**BNG_PROJECTION))
-    return layers
-
-
-def label_point(geometry) -> shapely.Point:
-    """Where an area's name goes: the pole of inaccessibility of its largest part."""
-    if geometry.geom_type == "MultiPolygon":
-        geometry = max(geometry.geoms, key=lambda part: part.area)
-    return polylabel(geometry, tolerance=200)
-
-
-def wrapped(name: str, width: int = 12) -> str:
-    """A place name broken into lines of about ``width`` characters (map labels overlap less)."""
-    lines: list[str] = []
-    for word in name.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return "\n".join(lines)
-
-
-def spread_labels(labels: pd.DataFrame, metres_per_px: float, font_px: float = 24) -> np.ndarray:
-    """Label ``y`` positions moved up or down (largest areas first stay put) so that no two labels'
-    estimated boxes overlap. ``labels``: ``name`` (lines split by newline), ``x``, ``y``, ``size``."""
-    placed: list[tuple[float, float, float, float]] = []
-    ys = labels["y"].to_numpy(float).copy()
-    for i in np.argsort(-labels["size"].to_numpy(float), kind="stable"):
-        lines = str(labels["name"].iloc[i]).split("\n")
-        w = max(len(line) for line in lines) * 0.62 * font_px * metres_per_px
-        h = len(lines) * 1.15 * font_px * metres_per_px
-        x = float(labels["x"].iloc[i])
-        for step in [0, 1, -1, 2, -2, 3, -3, 4, -4]:
-            y = ys[i] + step * 0.5 * h
-            box = (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
-            if not any(box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3] for o in placed):
-                break
-        ys[i] = y
-        placed.append(box)
-    return ys
 
 
 def hotspot_geoshape_chart(profile: ProblemProfile, boundaries: gpd.GeoDataFrame | None = None,
@@ -242,26 +155,14 @@ def hotspot_geoshape_chart(profile: ProblemProfile, boundaries: gpd.GeoDataFrame
                            legend=alt.Legend(orient="bottom", columns=2, symbolStrokeColor=OUTLINE,
                                              symbolType="square", labelLimit=400))
     else:
-        values = gdf[value].to_numpy(dtype="float64")
-        breaks = [float(b) for b in quantile_breaks(values[np.isfinite(values)])]
-        classes = max(1, len(breaks) - 1)
-        fmt = "{:,.1f}" if value == "rate_per_1000" or (values % 1 != 0).any() else "{:,.0f}"
-        names = break_labels(breaks, fmt) if len(breaks) > 1 else ["all"]
-        position = np.clip(np.searchsorted(breaks[1:-1], values, side="right"), 0, classes - 1) \
-            if len(breaks) > 1 else np.zeros(len(values), dtype=int)
-        gdf["class_label"] = [names[int(p)] for p in position]
+        colour = class_colour(gdf, value)
         columns.append("class_label")
-        palette = sequential(max(3, classes))[-classes:]
-        colour = alt.Color("properties.class_label:N", sort=names,
-                           title="Rate per 1,000 residents" if value == "rate_per_1000" else "Incidents",
-                           scale=alt.Scale(domain=names, range=palette),
-                           legend=alt.Legend(orient="bottom", columns=3))
     grid = profile.units.kind == "grid"
-    units = (alt.Chart(_layer_data(_features(gdf, columns)))
+    units = (alt.Chart(layer_data(features(gdf, columns)))
              .mark_geoshape(stroke="#8a8a8a" if grid else OUTLINE, strokeWidth=0.2 if grid else 0.4)
              .encode(color=colour, tooltip=tooltip).project(**BNG_PROJECTION))
     under = _filled_boundaries(boundaries) if significant_only else _study_area_layer(profile)
-    layers = [under, units, *_boundary_layers(boundaries, labels=labels, label_px=label_px,
+    layers = [under, units, *boundary_layers(boundaries, labels=labels, label_px=label_px,
                                               width=width, height=height)]
     return alt.layer(*[layer for layer in layers if layer is not None]).properties(
         width=width, height=height)
@@ -271,7 +172,7 @@ def _filled_boundaries(boundaries: gpd.GeoDataFrame | None) -> alt.Chart | None:
     if boundaries is None or boundaries.empty:
         return None
     b = boundaries.to_crs(27700)
-    return (alt.Chart(_layer_data(_features(b.assign(geometry=b.geometry.simplify(150)), ["name"])))
+    return (alt.Chart(layer_data(features(b.assign(geometry=b.geometry.simplify(150)), ["name"])))
             .mark_geoshape(fill="#f7f7f7", stroke=None).project(**BNG_PROJECTION))
 
 
@@ -281,7 +182,7 @@ def _study_area_layer(profile: ProblemProfile) -> alt.Chart | None:
         return None
     area = gpd.GeoDataFrame({"name": ["study area"]}, geometry=[profile.units.grid.study_area],
                             crs=27700)
-    return (alt.Chart(_layer_data(_features(area, ["name"])))
+    return (alt.Chart(layer_data(features(area, ["name"])))
             .mark_geoshape(fill="#ffffff", stroke="#b1b4b6", strokeWidth=0.5)
             .project(**BNG_PROJECTION))
 
@@ -300,7 +201,7 @@ def hotspots_by_hour_chart(profiles: list[tuple[int, ProblemProfile]],
         gdf = map_values(profile, significant)
         layers = [layer for layer in [_study_area_layer(profile)] if layer is not None]
         if len(gdf):
-            layers.append(alt.Chart(_layer_data(_features(gdf, ["name", "count", "gi_z", "gi_class"])))
+            layers.append(alt.Chart(layer_data(features(gdf, ["name", "count", "gi_z", "gi_class"])))
                           .mark_geoshape(stroke=None)
                           .encode(color=alt.Color("properties.gi_class:N", title="Gi* hot and cold spots",
                                                   scale=alt.Scale(domain=GI_ORDER, range=GI_COLOURS),
@@ -309,7 +210,7 @@ def hotspots_by_hour_chart(profiles: list[tuple[int, ProblemProfile]],
                                            alt.Tooltip("properties.count:Q", title="Incidents", format=",.1f"),
                                            alt.Tooltip("properties.gi_class:N", title="Gi* class")])
                           .project(**BNG_PROJECTION))
-        layers += _boundary_layers(boundaries, labels=False)
+        layers += boundary_layers(boundaries, labels=False)
         hot = int((results["gi_bin"] > 0).sum())
         title = f"{hour:02d}:00–{hour:02d}:59 · {results['count'].sum():,.0f} incidents · {hot:,} hot"
         panels.append(alt.layer(*layers).properties(width=width, height=height, title=title))

@@ -6,14 +6,14 @@ from streamlit_folium import st_folium
 
 from harm.charts import ChartMeta
 from harm.errors import HarmInputError
-from harm.hotspot_charts import (hotspot_matrix_chart, hotspots_by_hour_chart, monthly_trend_chart,
+from harm.hotspot_charts import (hotspot_geoshape_chart, hotspot_matrix_chart, hotspots_by_hour_chart, monthly_trend_chart,
                                  top_offences_chart)
 from harm.problem_profile import (Selection, build_profile, describe_bins, drilldown, hours_table,
                                   profiles_by_hour, ranked, top_hotspots)
 from harm.ui import hotspot_page as hp
 from harm.ui.area_map import base_map_toggle
 from harm.ui.context import area_set, current, demo_banner
-from harm.ui.exports import chart_with_downloads, table_downloads
+from harm.ui.exports import chart_with_downloads, map_downloads, table_downloads
 from harm.ui.hotspot_map import hotspot_map, legend_title
 
 ctx = current()
@@ -78,8 +78,8 @@ with map_col:
                (f" of {info.units_with_data:,} with incidents or a Gi* class." if info.units_drawn < info.units_with_data else "."))
     map_meta = ChartMeta(f"{legend_title(profile)}", period=period, filters=ctx.filters.describe(),
                          demo=ctx.is_demo, method=when)
-    hp.map_downloads(m, profile, boundaries, map_meta,
-                     name=f"hotspot-map-{c.geography}-{c.statistic}-{period}")
+    map_downloads(m, lambda: hotspot_geoshape_chart(profile, boundaries), map_meta,
+                  name=f"hotspot-map-{c.geography}-{c.statistic}-{period}", key="hs_map")
 
 with side:
     q, conc, summary = profile.quality, profile.concentration, profile.summary

@@ -34,8 +34,15 @@ measure = st.radio("Colour the map by", ["Count", "Rate per 1,000 residents"], h
 totals = area_totals(shown, ctx.area_labels, ctx.area_set, ctx.filters.areas)
 map_col, table_col = st.columns([3, 2])
 with map_col:
-    area_choropleth(ctx.area_set, totals, "rate_per_1000" if measure.startswith("Rate") else "count",
-                    key="overview_map", title=f"{measure}, {ctx.filters.first_month} to {ctx.filters.last_month}")
+    value = "rate_per_1000" if measure.startswith("Rate") else "count"
+    period = f"{ctx.filters.first_month} to {ctx.filters.last_month}"
+    area_choropleth(ctx.area_set, totals, value, key="overview_map", title=f"{measure}, {period}",
+                    meta=ChartMeta(f"Incidents by {level_label.lower()}: {measure.lower()}", period=period,
+                                   filters=ctx.filters.describe(), demo=ctx.is_demo,
+                                   source="" if ctx.is_demo else ctx.source_note,
+                                   method="2011 census residents" if value == "rate_per_1000" else ""),
+                    name=f"incidents-{'rate' if value == 'rate_per_1000' else 'count'}-map-"
+                         f"{ctx.filters.first_month}-{ctx.filters.last_month}-{ctx.filters.area_level}")
 with table_col:
     st.dataframe(totals.dropna(subset=["count"]).drop(columns=["code"]).sort_values("area"),
                  hide_index=True, width="stretch",

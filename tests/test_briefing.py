@@ -18,7 +18,7 @@ from harm.areas import load_area_set
 from harm.briefing import (CHARTS, DEFAULT_SLIDES, briefing_context, build_slides, html_pack, parse_slide_names,
                            pptx_pack)
 from harm.briefing import registry
-from harm.hotspot_charts import spread_labels, wrapped
+from harm.map_charts import spread_labels, wrapped
 from harm.spend.charts import label_groups
 from harm.briefing.slides import png_size
 from harm.cli import main

@@ -204,3 +204,28 @@ def test_palettes_are_colorbrewer_and_bin_labels():
     assert maps.bin_labels([0, 10, 50, 100]) == ["0–9", "10–49", "50–100"]
     assert maps.bin_labels([0, 1, 2]) == ["0", "1–2"]
     assert maps.bin_labels([0, 0.5, 1.5], integer=False) == ["0 to <0.5", "0.5 to 1.5"]
+
+
+def test_area_map_as_a_static_chart_for_documents():
+    """The Overview map's PNG twin: every area drawn and named, not-selected areas grey."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from harm.areas import load_area_set
+    from harm.charts import ChartMeta, annotate, to_png
+    from harm.map_charts import area_geoshape_chart
+
+    areas = load_area_set("csp").areas.assign(count=np.arange(9) * 100.0)
+    areas.loc[2, "count"] = np.nan
+    chart = area_geoshape_chart(areas, "count", width=500, height=560)
+    spec = chart.to_dict()
+    drawn = [layer for layer in spec["layer"] if layer["mark"]["type"] == "geoshape"]
+    rows = [layer["data"].get("values") or spec["datasets"][layer["data"]["name"]] for layer in drawn]
+    values = [f["properties"] for features in rows for f in features]
+    assert sorted({v["name"] for v in values}) == sorted(areas["name"])
+    assert [v["status"] for v in values if "status" in v] == ["Not selected"]
+    png = to_png(annotate(chart, ChartMeta("Incidents by CSP", demo=True)))
+    width, height = Image.open(io.BytesIO(png)).size
+    assert width > 900 and height > 1000  # 2x scale

@@ -7,8 +7,11 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from harm.areas import AreaSet
+from harm.charts import ChartMeta
 from harm.classify import break_labels, quantile_breaks
 from harm.ui import palettes
+from harm.map_charts import area_geoshape_chart
+from harm.ui.exports import map_downloads
 from harm.ui.maps import choropleth_layer, legend_html, offline_map
 
 VALUE_LABELS = {"count": "Incidents", "rate_per_1000": "Rate per 1,000 residents"}
@@ -42,9 +45,16 @@ def area_map(area_set: AreaSet, table: pd.DataFrame, value: str, *, title: str, 
     return m
 
 
-def area_choropleth(area_set: AreaSet, table: pd.DataFrame, value: str, *, key: str, title: str):
-    """Draw the map in the page; returns what st_folium returns (the last clicked area)."""
+def area_choropleth(area_set: AreaSet, table: pd.DataFrame, value: str, *, key: str, title: str,
+                    meta: ChartMeta | None = None, name: str | None = None):
+    """Draw the map in the page, with its downloads (offline HTML, PNG, SVG) when ``meta`` and
+    ``name`` are given; returns what st_folium returns (the last clicked area)."""
     tiles = base_map_toggle(key)
     m = area_map(area_set, table, value, title=title, tiles=tiles)
-    return st_folium(m, key=key, height=520, use_container_width=True,
-                     returned_objects=["last_active_drawing"])
+    clicked = st_folium(m, key=key, height=520, use_container_width=True,
+                        returned_objects=["last_active_drawing"])
+    if meta is not None and name:
+        areas = area_set.areas.merge(table.drop(columns=["code"], errors="ignore"), left_on="name",
+                                     right_on="area", how="left")
+        map_downloads(m, lambda: area_geoshape_chart(areas, value), meta, name=name, key=key)
+    return clicked

@@ -51,3 +51,22 @@ def table_downloads(frame: pd.DataFrame, name: str, *, key: str | None = None) -
         st.download_button("⬇ XLSX", lambda: to_xlsx_bytes(frame), f"{stem}.xlsx",
                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            key=f"xlsx-{k}", on_click="ignore", width="content")
+
+
+def map_downloads(m, static_chart, meta: ChartMeta, *, name: str, key: str) -> None:
+    """A map's downloads: the interactive folium map ``m`` as one offline HTML file (every
+    script inlined), and ``static_chart()`` (an Altair geoshape of the same layer, built only
+    when a button is clicked) as PNG (2x) and SVG with the title block of ``meta``."""
+    from harm.ui.maps import standalone_html
+
+    stem = file_stem(name)
+    static = lambda: annotate(static_chart(), meta)  # noqa: E731
+    with st.container(horizontal=True, gap="small"):
+        st.download_button("⬇ Map HTML", lambda: standalone_html(m).encode("utf-8"), f"{stem}.html", "text/html",
+                           key=f"{key}_html", on_click="ignore", width="content",
+                           help="The interactive map as one file that opens without internet.")
+        st.download_button("⬇ Map PNG", lambda: to_png(static()), f"{stem}.png", "image/png",
+                           key=f"{key}_png", on_click="ignore", width="content",
+                           help="A static map for reports (a few seconds for fine grids).")
+        st.download_button("⬇ Map SVG", lambda: to_svg(static()), f"{stem}.svg", "image/svg+xml",
+                           key=f"{key}_svg", on_click="ignore", width="content")

@@ -21,7 +21,6 @@ import streamlit as st
 
 from harm import problem_profile as pp
 from harm.aoristic import hour_of_week_weights
-from harm.charts import ChartMeta, annotate, file_stem, to_png, to_svg
 from harm.hotspots import default_cell_size, inside_study_area, queen_neighbours
 from harm.timeofday import DAYS, NIGHT_TIME_ECONOMY, parse_hours
 from harm.ui import context
@@ -231,21 +230,3 @@ def on_map_click() -> None:
         st.session_state["hs_unit"] = str(unit)
 
 
-def map_downloads(m, profile: pp.ProblemProfile, boundaries, meta: ChartMeta, *, name: str) -> None:
-    """The map's downloads: a standalone offline HTML page (the interactive folium map, every
-    script inlined) and a static PNG / SVG drawn by ``harm.hotspot_charts.hotspot_geoshape_chart``.
-    Each file is built only when its button is clicked."""
-    from harm.hotspot_charts import hotspot_geoshape_chart
-    from harm.ui.maps import standalone_html
-
-    stem = file_stem(name)
-    static = lambda: annotate(hotspot_geoshape_chart(profile, boundaries), meta)  # noqa: E731
-    cols = st.columns([1.2, 1, 1, 2.5])
-    cols[0].download_button("⬇ Map HTML", lambda: standalone_html(m).encode("utf-8"),
-                            f"{stem}.html", "text/html", key="hs_map_html", on_click="ignore",
-                            help="The interactive map as one file that opens without internet.")
-    cols[1].download_button("⬇ Map PNG", lambda: to_png(static()), f"{stem}.png", "image/png",
-                            key="hs_map_png", on_click="ignore",
-                            help="A static map for reports (takes a few seconds for fine grids).")
-    cols[2].download_button("⬇ Map SVG", lambda: to_svg(static()), f"{stem}.svg", "image/svg+xml",
-                            key="hs_map_svg", on_click="ignore")

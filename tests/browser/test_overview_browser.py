@@ -4,7 +4,7 @@ import json
 import time
 
 import pytest
-from harness import ARTIFACTS, choose, open_page, screenshot, wait_for_map
+from harness import ARTIFACTS, choose, download, open_page, screenshot, wait_for_map
 
 pytestmark = pytest.mark.browser
 
@@ -68,3 +68,21 @@ def test_deep_link_is_the_first_request_a_fresh_server_gets(browser_page):
         assert level.input_value() == "Local policing area"
     finally:
         server.stop()
+
+
+def test_overview_map_downloads_as_offline_html_and_png(app_server, browser_page, blocked_requests):
+    import io
+
+    from PIL import Image
+
+    open_page(browser_page, app_server, "/?level=policing-area&from=2014-04&to=2014-10")
+    wait_for_map(browser_page)
+    name, html = download(browser_page, "overview_map_html", timeout_ms=120_000)
+    assert name == "incidents-count-map-2014-04-2014-10-policing-area.html"
+    text = html.decode("utf-8")
+    assert "L.map(" in text and "Herefordshire" in text
+    assert "https://cdn" not in text and "<script src=\"http" not in text
+    name, png = download(browser_page, "overview_map_png", timeout_ms=120_000)
+    assert name == "incidents-count-map-2014-04-2014-10-policing-area.png"
+    assert Image.open(io.BytesIO(png)).size[0] > 800
+    assert blocked_requests == []
