@@ -10,7 +10,9 @@ from pyproj import Transformer
 
 from harm.errors import HarmInputError
 from harm.incidents import MARKERS, PRECISIONS, conform, empty
-from harm.io.result import LoadResult, REJECT_COLUMNS
+from harm.io.coords import latlon_to_bng
+from harm.io.rejects import RejectLog, duplicate_rejects
+from harm.io.result import LoadResult
 from harm.io.text import read_bytes, read_csv_text
 
 REQUIRED = ["crime_id", "occurred_from", "date_precision", "offence_group", "offence", *MARKERS]
@@ -19,7 +21,6 @@ CSV_COLUMNS = ["crime_id", "occurred_from", "occurred_to", "date_precision", "of
 TRUE_WORDS = {"true", "t", "yes", "y", "1"}
 FALSE_WORDS = {"false", "f", "no", "n", "0", ""}
 
-_to_bng = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
 _to_wgs84 = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
 
 
@@ -51,16 +52,11 @@ def parse_incident_table(table: pd.DataFrame, name: str) -> LoadResult:
             f"missing required column(s): {', '.join(need)}", where=name,
             fix="The canonical incident CSV needs: " + ", ".join(REQUIRED)
             + ", occurred_to (may be empty), and latitude/longitude or easting/northing.")
-    rejects: list[tuple] = []
     rows = np.arange(len(table)) + 2  # spreadsheet row numbers: header is row 1
-    ok = np.ones(len(table), dtype=bool)
+    log = RejectLog(name, rows)
 
     def reject(mask, column, reason):
-        nonlocal ok
-        mask = mask & ok
-        for r, v in zip(rows[mask], table.loc[mask, column] if column in table else [""] * mask.sum()):
-            rejects.append((name, int(r), column, v, reason))
-        ok &= ~mask
+        log.reject(mask, column, table[column] if column in table else "", reason)
 
     crime_id = table["crime_id"].str.strip()
     reject((crime_id == "").to_numpy(), "crime_id", "empty crime_id")
@@ -78,37 +74,26 @@ def parse_incident_table(table: pd.DataFrame, name: str) -> LoadResult:
         text = table[m].str.strip().str.lower()
         reject(~text.isin(TRUE_WORDS | FALSE_WORDS).to_numpy(), m, "marker must be true or false")
         markers[m] = text.isin(TRUE_WORDS).to_numpy()
-    x, y = _coordinates(table, has_latlon, reject)
+    if has_latlon:
+        x, y = latlon_to_bng(table["latitude"], table["longitude"], log)
+    else:
+        x, y = _easting_northing(table, reject)
 
     frame = pd.DataFrame({
         "crime_id": crime_id, "occurred_from": start, "occurred_to": end, "date_precision": precision,
         "offence_group": group, "offence": table["offence"].str.strip(), **markers, "x": x, "y": y,
         "lsoa_code": table["lsoa_code"].str.strip().replace("", None) if "lsoa_code" in table else None,
-    })[ok]
+    })[log.ok]
     duplicated = frame["crime_id"].duplicated().to_numpy()
-    for r, v in zip(rows[ok][duplicated], frame["crime_id"][duplicated]):
-        rejects.append((name, int(r), "crime_id", v, "duplicate crime_id"))
+    rejects = pd.concat([log.frame(), duplicate_rejects(name, rows[log.ok][duplicated], frame["crime_id"][duplicated])],
+                        ignore_index=True).sort_values("row", kind="stable").reset_index(drop=True)
     frame = frame[~duplicated]
-    result = LoadResult(conform(frame) if len(frame) else empty(),
-                        pd.DataFrame(rejects, columns=REJECT_COLUMNS), len(table), int(duplicated.sum()))
+    result = LoadResult(conform(frame) if len(frame) else empty(), rejects, len(table), int(duplicated.sum()))
     result.check()
     return result
 
 
-def _coordinates(table, has_latlon, reject):
-    if has_latlon:
-        lat = pd.to_numeric(table["latitude"].str.strip(), errors="coerce").to_numpy()
-        lon = pd.to_numeric(table["longitude"].str.strip(), errors="coerce").to_numpy()
-        text_given = (table["latitude"].str.strip() != "").to_numpy()
-        reject(text_given & np.isnan(lat), "latitude", "latitude is not a number")
-        looks_bng = (np.abs(lat) > 1000) | (np.abs(lon) > 1000)
-        reject(looks_bng, "latitude", "British National Grid metres in the latitude/longitude columns "
-               "(name the columns easting and northing)")
-        swapped = (np.abs(lat) < 10) & (np.abs(lon) > 45) & (np.abs(lon) < 62)
-        reject(swapped, "latitude", "latitude and longitude look swapped")
-        outside = ~np.isnan(lat) & ~looks_bng & ~swapped & ((lat < 49) | (lat > 61) | (lon < -9) | (lon > 2.5))
-        reject(outside, "latitude", "coordinates outside Great Britain")
-        return _finite(*_to_bng.transform(lon, lat))
+def _easting_northing(table, reject) -> tuple[np.ndarray, np.ndarray]:
     x = pd.to_numeric(table["easting"].str.strip(), errors="coerce").to_numpy()
     y = pd.to_numeric(table["northing"].str.strip(), errors="coerce").to_numpy()
     reject((table["easting"].str.strip() != "").to_numpy() & np.isnan(x), "easting", "easting is not a number")
