@@ -13,7 +13,7 @@ from libpysal.weights import W, Queen
 
 from harm.areas import load_area_set
 from harm.cli import main
-from harm.geo.user import read_boundaries
+from harm.io.boundaries import boundaries_from_path
 from harm.timeofday import DAYS, in_selection
 
 
@@ -77,7 +77,7 @@ def test_grid_level_on_a_users_boundary_equals_esda_and_counts_by_hand(
                     "--cell-size", "2000", "--days", "Fri,Sat", "--hours", "21-02",
                     "--time", "start", "--out", str(out))
     assert list(table.columns) == ["x_min", "y_min", "count", "gi_z", "p_value", "p_fdr", "gi_bin"]
-    area = read_boundaries(herefordshire_file, "csp_name").study_area()
+    area = boundaries_from_path(herefordshire_file, "csp_name")[0].study_area()
 
     # the grid: every 2 km cell aligned to multiples of 2 km that covers part of the area
     minx, miny, maxx, maxy = area.bounds

@@ -125,14 +125,12 @@ def area_set_from_args(args) -> AreaSet:
 
 
 def _read_boundary_file(path: Path, name_field: str) -> AreaSet:
-    from harm.io.boundaries import read_boundary_file
-    from harm.io.importer import FileInput
+    from harm.io.boundaries import boundaries_from_path
 
-    inp = FileInput.from_path(path)
-    result = read_boundary_file(inp.data, inp.name, name_field)
-    for note in result.notes:
+    area_set, notes = boundaries_from_path(path, name_field)
+    for note in notes:
         print(f"note: {note}", file=sys.stderr)
-    return AreaSet("custom", result.frame, None, f"{path.name} ({name_field})")
+    return area_set
 
 
 def files_from_args(values, kind: str) -> list[Path]:

@@ -22,8 +22,8 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from harm.areas import AreaSet
 from harm.errors import HarmInputError
-from harm.geo.user import BNG, infer_crs
 from harm.io.rejects import RejectLog
 from harm.io.result import LoadResult
 
@@ -45,6 +45,27 @@ class BoundaryInspection:
     name_field: str | None  # suggested
     code_field: str | None  # suggested
     samples: dict[str, list[str]] = field(default_factory=dict)
+
+
+BNG = "EPSG:27700"
+
+
+def infer_crs(frame: gpd.GeoDataFrame) -> tuple[str, str]:
+    """Guess a missing CRS from the coordinate ranges; return it with a note for the user."""
+    minx, miny, maxx, maxy = frame.total_bounds
+    if -180 <= minx and maxx <= 180 and -90 <= miny and maxy <= 90:
+        return "EPSG:4326", "The file has no CRS; its coordinates look like longitude/latitude (WGS84)."
+    if 0 <= minx and maxx <= 700000 and 0 <= miny and maxy <= 1300000:
+        return BNG, "The file has no CRS; its coordinates look like British National Grid metres."
+    raise HarmInputError("the file has no coordinate reference system and its coordinates are neither "
+                         "WGS84 nor British National Grid", fix="Save it with a CRS (EPSG:27700 or EPSG:4326).")
+
+
+def boundaries_from_path(path: Path, name_field: str) -> tuple[AreaSet, list[str]]:
+    """A boundary file on disk as an area set named by ``name_field``, with the reader's notes."""
+    path = Path(path)
+    result = read_boundary_file(path.read_bytes(), path.name, name_field)
+    return AreaSet("custom", result.frame, None, f"{path.name} ({name_field})"), list(result.notes)
 
 
 def _suffix(name: str) -> str:
