@@ -20,6 +20,7 @@ import pandas as pd
 from harm import suppression
 from harm.counts import financial_year_labels
 from harm.errors import HarmInputError
+from harm.io.tables import read_table
 from harm.treatment import areas as treatment_areas
 from harm.treatment.demo import TESTING_COUNTS, demo_testing
 from harm.treatment.outcomes import wilson_interval
@@ -62,10 +63,7 @@ def read_testing_csv(source, name: str | None = None) -> pd.DataFrame:
     """A testing CSV with the columns ``area, month`` and the counts (``level``, ``area_code`` optional)."""
     name = name or (source.name if isinstance(source, Path) else "testing file")
     raw = source.read_bytes() if isinstance(source, Path) else source
-    try:
-        frame = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise HarmInputError(f"not a readable CSV ({str(exc).splitlines()[0]})", where=name) from None
+    frame = read_table(raw, name).frame
     frame.columns = [c.strip().lower() for c in frame.columns]
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:

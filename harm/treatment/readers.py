@@ -22,7 +22,6 @@ Anything else raises a ``HarmInputError`` naming the columns each layout needs.
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
@@ -30,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from harm.errors import HarmInputError
+from harm.io.tables import read_table
 from harm.treatment import schema
 from harm.treatment.areas import code_for_name
 from harm.treatment.data import TreatmentData
@@ -73,21 +73,8 @@ FINGERTIPS_UNMET_ID = 93517
 def _read_text(source, name: str) -> pd.DataFrame:
     """A CSV as text cells (UTF-8 with or without BOM, else Windows-1252), header cleaned."""
     raw = source.read_bytes() if isinstance(source, Path) else (source if isinstance(source, bytes) else source.read())
-    if not raw.strip():
-        raise HarmInputError("the file is empty", where=name, fix="Choose a CSV exported from Fingertips or ViewIt")
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise HarmInputError(f"not a readable CSV ({str(exc).splitlines()[0]})", where=name,
-                             fix="Export the data as CSV") from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    return frame
+    frame = read_table(raw, name).frame
+    return frame.apply(lambda column: column.str.strip()) if len(frame.columns) else frame
 
 
 def _numbers(series: pd.Series) -> pd.Series:
