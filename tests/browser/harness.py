@@ -238,10 +238,17 @@ _RUN_DONE = """() => window.__runs > 0 && document.querySelector(
 def rerun(page: Page, action, *, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> None:
     """Do ``action`` (a click...) and wait until the script run it triggers has finished.
 
-    (``wait_for_idle`` alone can return before the rerun has even started.)
+    (``wait_for_idle`` alone can return before the rerun has even started.) An action that
+    started no run within 15 s is done once more: a click can be lost while the page lays out.
     """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page.evaluate(_WATCH_RUNS)
     action()
+    try:
+        page.wait_for_function("() => window.__runs > 0", timeout=15_000)
+    except PlaywrightTimeout:  # the click landed while the page was still laying out: no run began
+        action()
     page.wait_for_function(_RUN_DONE, timeout=timeout_ms)
     wait_for_idle(page, timeout_ms=timeout_ms)
 
