@@ -57,9 +57,24 @@ def test_rendered_map_links_only_local_files(areas):
     assert maps.external_urls(html) == []
     srcs = re.findall(r'<script src="([^"]+)"', html) + re.findall(
         r'<link rel="stylesheet" href="([^"]+)"', html)
-    assert len(srcs) >= 11  # Map's 10 links + Leaflet.heat
+    assert sorted(srcs) == ["/app/static/vendor/leaflet-heat/leaflet_heat.min.js",
+                            "/app/static/vendor/leaflet/leaflet.css",
+                            "/app/static/vendor/leaflet/leaflet.js"]
     for url in srcs:
-        assert url.startswith("/app/static/vendor/"), url
+        assert (maps.VENDOR_DIR / url.removeprefix("/app/static/vendor/")).is_file(), url
+
+
+def test_a_map_with_a_popup_keeps_jquery_and_icon_assets_local(areas):
+    """Popups need jQuery and icon markers their fonts: then the map keeps folium's 10 links."""
+    m = full_map(areas)
+    folium.Marker([52.2, -2.2], popup="A popup").add_to(m)
+    html = m.get_root().render()
+    assert maps.external_urls(html) == []
+    srcs = re.findall(r'<script src="([^"]+)"', html) + re.findall(
+        r'<link rel="stylesheet" href="([^"]+)"', html)
+    assert len(srcs) == 11  # the Map's 10 links + Leaflet.heat
+    assert "/app/static/vendor/jquery/jquery-3.7.1.min.js" in srcs
+    for url in srcs:
         assert (maps.VENDOR_DIR / url.removeprefix("/app/static/vendor/")).is_file(), url
 
 
