@@ -274,7 +274,7 @@ table_downloads(ending, f"contracts-ending-within-12-months-of-{pd.Timestamp(as_
 
 # --- spend against outcomes -----------------------------------------------------------------------------
 st.header(f"Spend against outcomes, {year}")
-st.warning(f"**Caution.** {outcomes.CAUTION}", icon="⚠️")
+st.warning(f"**Caution.** {outcomes.CAUTION}", icon=":material/warning:")
 against = outcomes.spend_against_outcomes(spend, counts, level, year)
 ratio = st.radio("Show", list(RATIO_CHOICES), horizontal=True, key="spend_ratio", format_func=RATIO_CHOICES.get)
 if against[ratio].notna().any():
@@ -384,7 +384,7 @@ try:
 except HarmInputError as exc:
     st.error(str(exc))
 else:
-    st.warning(f"**Illustrative.** {scenario['caveat']}", icon="⚠️")
+    st.warning(f"**Illustrative.** {scenario['caveat']}", icon=":material/warning:")
     st.markdown("\n".join(f"1. {escape_markdown(line)}" for line in scenario["arithmetic"]))
     roi_data = charts.roi_frame(scenario)
     chart_with_downloads(

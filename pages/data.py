@@ -41,9 +41,9 @@ def show_report(saved: dict) -> None:
     name = e(saved["dataset"]) if saved["dataset"] else ""
     if saved["kind"] == "boundaries":
         st.success(f"Imported the boundary set **{name}**: {saved['loaded']:,} areas. Every page now uses these "
-                   "areas (Area level in the sidebar).", icon="✅")
+                   "areas (Area level in the sidebar).", icon=":material/check_circle:")
     elif saved["dataset"]:
-        st.success(f"Imported into the data set **{name}**, now in use on every page.", icon="✅")
+        st.success(f"Imported into the data set **{name}**, now in use on every page.", icon=":material/check_circle:")
     else:
         st.warning("Nothing could be loaded, so no data set was created. The rejects below say why.")
     c1, c2, c3, c4 = st.columns(4)
@@ -199,7 +199,7 @@ with tab_incidents:
             inspected.append(inspect(inp.name, upload.file_id, inp.data))
             usable.append(inp)
         except HarmInputError as exc:
-            st.error(e(str(exc)), icon="🚫")
+            st.error(e(str(exc)), icon=":material/block:")
     if inspected:
         st.dataframe(pd.DataFrame({
             "file": [i.name for i in inspected], "format": [i.format.upper() for i in inspected],
@@ -222,7 +222,7 @@ with tab_incidents:
                     store.save_mapping(mapping)
             except HarmInputError as exc:
                 bar.empty()
-                st.error(e(str(exc)), icon="🚫")
+                st.error(e(str(exc)), icon=":material/block:")
             else:
                 keep_report(report)
                 if report.dataset is not None:
@@ -248,7 +248,7 @@ with tab_boundaries:
         try:
             found = inspect_boundary_upload(inp.name, upload.file_id, inp.data)
         except HarmInputError as exc:
-            st.error(e(str(exc)), icon="🚫")
+            st.error(e(str(exc)), icon=":material/block:")
             found = None
         if found is not None:
             crs = found.crs or "none given: it will be worked out from the coordinates"
@@ -270,7 +270,7 @@ with tab_boundaries:
                         report = import_boundaries(inp, set_name, name_field,
                                                    None if code_field == NONE else code_field)
                 except HarmInputError as exc:
-                    st.error(e(str(exc)), icon="🚫")
+                    st.error(e(str(exc)), icon=":material/block:")
                 else:
                     keep_report(report)
                     use_area_level(f"{CUSTOM_PREFIX}{report.dataset.slug}")

@@ -133,7 +133,7 @@ st.header("The drugs interest marker")
 shares, step, marker_years, around = marker_views(ctx.dataset, f.area_level, f.first_month, f.last_month, areas)
 if step.found:
     st.warning(f"**{step.describe()}** This is a change in recording (the October 2017 recording-system change), "
-               f"shown as a step. {marker.CAUTION}", icon="⚠️")
+               f"shown as a step. {marker.CAUTION}", icon=":material/warning:")
 else:
     st.info(step.describe() + " " + marker.CAUTION)
 if len(shares):

@@ -59,7 +59,7 @@ for text in profile.warnings:
     notices.warning(text)
 if matrix_bins:
     notices.info(f"The map is filtered to the matrix cells you picked: {describe_bins(matrix_bins)}. "
-            "Click them again in the matrix below, or double-click it, to clear.", icon="🔎")
+            "Click them again in the matrix below, or double-click it, to clear.", icon=":material/search:")
 
 clicked = st.session_state.get("hs_unit")
 if clicked not in set(units.table["unit"]):

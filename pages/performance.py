@@ -123,7 +123,7 @@ except HarmInputError as exc:
 # --- the table ---------------------------------------------------------------------------------
 st.subheader(f"{label}: year to date, {ytd_text}")
 if view.measure_caution(measure):
-    st.warning(view.measure_caution(measure), icon="⚠️")
+    st.warning(view.measure_caution(measure), icon=":material/warning:")
 shown = view.display_table(table)
 show_table(shown, ["Change v last year", "Change v 4-year average"],
            alt=f"{label} year to date by {level_label.lower()}, against last year and the 4-year average")

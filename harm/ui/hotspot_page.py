@@ -138,7 +138,7 @@ def controls(month_only: bool, level: str, areas: tuple[str, ...]) -> Controls:
         if month_only:
             st.info("**Days and hours are switched off for this data.** It gives only the month "
                     "of each incident (as data.police.uk does), so a day-of-week or hour pattern "
-                    "would be invented, not measured. The map counts every incident.", icon="🕒")
+                    "would be invented, not measured. The map counts every incident.", icon=":material/schedule:")
         when = st.columns([3.1, 0.8, 0.8, 1.5, 1.0], vertical_alignment="bottom")
         days = when[0].pills("Days (a night past midnight counts with the day it began)", DAYS,
                              selection_mode="multi", key="hs_days", disabled=month_only)
