@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import altair as alt
 import pandas as pd
-import vl_convert as vlc
 
 from harm.demo import DEMO_LABEL
 from harm.tables import to_csv_bytes
+
+if TYPE_CHECKING:
+    import altair as alt
+
+# Altair (~0.3 s) and vl-convert are imported on first use, not with this module: the
+# Overview page sends its map before it needs them, and every start is that much faster.
 
 PRINT_SCALE = 2
 
@@ -49,16 +54,22 @@ class ChartMeta:
 
 def annotate(chart: alt.TopLevelMixin, meta: ChartMeta) -> alt.TopLevelMixin:
     """The chart with ``meta`` as its title and subtitle lines (written into exported images)."""
+    import altair as alt
+
     return chart.properties(title=alt.TitleParams(
         text=meta.title, subtitle=meta.subtitle_lines(), anchor="start", fontSize=16,
         subtitleFontSize=11, subtitleColor="#505a5f"))
 
 
 def to_png(chart: alt.TopLevelMixin, scale: float = PRINT_SCALE) -> bytes:
+    import vl_convert as vlc
+
     return vlc.vegalite_to_png(chart.to_dict(), scale=scale)
 
 
 def to_svg(chart: alt.TopLevelMixin) -> str:
+    import vl_convert as vlc
+
     return vlc.vegalite_to_svg(chart.to_dict())
 
 

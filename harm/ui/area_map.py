@@ -10,7 +10,6 @@ from harm.areas import AreaSet
 from harm.charts import ChartMeta
 from harm.classify import break_labels, quantile_breaks
 from harm.ui import palettes
-from harm.map_charts import area_geoshape_chart
 from harm.ui.exports import map_downloads
 from harm.ui.maps import choropleth_layer, legend_html, offline_map
 
@@ -45,6 +44,12 @@ def area_map(area_set: AreaSet, table: pd.DataFrame, value: str, *, title: str, 
     return m
 
 
+def _static_map(areas, value: str):
+    from harm.map_charts import area_geoshape_chart  # Altair, imported when a download is asked for
+
+    return area_geoshape_chart(areas, value)
+
+
 def area_choropleth(area_set: AreaSet, table: pd.DataFrame, value: str, *, key: str, title: str,
                     meta: ChartMeta | None = None, name: str | None = None):
     """Draw the map in the page, with its downloads (offline HTML, PNG, SVG) when ``meta`` and
@@ -56,5 +61,5 @@ def area_choropleth(area_set: AreaSet, table: pd.DataFrame, value: str, *, key: 
     if meta is not None and name:
         areas = area_set.areas.merge(table.drop(columns=["code"], errors="ignore"), left_on="name",
                                      right_on="area", how="left")
-        map_downloads(m, lambda: area_geoshape_chart(areas, value), meta, name=name, key=key)
+        map_downloads(m, lambda: _static_map(areas, value), meta, name=name, key=key)
     return clicked

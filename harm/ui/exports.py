@@ -5,12 +5,16 @@ Files are produced only when a button is clicked (deferred download data).
 
 from __future__ import annotations
 
-import altair as alt
+from typing import TYPE_CHECKING
+
 import pandas as pd
 import streamlit as st
 
 from harm.charts import ChartMeta, annotate, data_csv, file_stem, to_png, to_svg
 from harm.tables import to_csv_bytes, to_xlsx_bytes
+
+if TYPE_CHECKING:
+    import altair as alt
 
 
 def chart_with_downloads(chart: alt.TopLevelMixin, data: pd.DataFrame, meta: ChartMeta, *, name: str,
