@@ -13,7 +13,12 @@ DIMENSIONS = ("area", "fy", "month", "offence_group")
 
 def financial_year_labels(dates: pd.Series) -> pd.Series:
     """``2014/15`` for any date from April 2014 to March 2015."""
-    start_year = (dates.dt.year - (dates.dt.month < 4).astype("int64")).to_numpy()
+    values = dates.to_numpy()
+    if np.issubdtype(values.dtype, np.datetime64) and not np.isnat(values).any():
+        months = values.astype("datetime64[M]").astype("int64")  # since January 1970
+        start_year = months // 12 + 1970 - (months % 12 < 3)
+    else:
+        start_year = (dates.dt.year - (dates.dt.month < 4).astype("int64")).to_numpy()
     years = np.unique(start_year)
     labels = pd.Categorical.from_codes(np.searchsorted(years, start_year),
                                        [f"{y}/{(y + 1) % 100:02d}" for y in years])

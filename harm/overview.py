@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from harm.areas import NO_LOCATION, OUTSIDE, AreaSet
@@ -26,18 +27,31 @@ def dataset_summary(incidents: pd.DataFrame) -> dict:
 
 def area_year_table(incidents: pd.DataFrame, area_labels: pd.Series, area_set: AreaSet) -> pd.DataFrame:
     """Long table: ``area, fy, count, rate_per_1000`` for every area (zeros included) and year."""
-    fy = financial_year_labels(incidents["occurred_from"]).reset_index(drop=True)
-    frame = pd.DataFrame({"area": area_labels.reset_index(drop=True), "fy": fy})
-    counts = frame.groupby(["area", "fy"], observed=True).size().rename("count")
-    present = set(frame["area"].unique())
+    fy = pd.Categorical(financial_year_labels(incidents["occurred_from"]))
+    area = pd.Categorical(area_labels)
+    counts = _cross_count(area.codes, len(area.categories), fy.codes, len(fy.categories))
+    row_of = {name: i for i, name in enumerate(area.categories)}
+    present = {name for name, i in row_of.items() if counts[i].sum() > 0}
     areas = area_set.names + [a for a in (OUTSIDE, NO_LOCATION) if a in present]
-    years = sorted(fy.unique()) if len(fy) else []
-    full = pd.MultiIndex.from_product([areas, years], names=["area", "fy"])
-    table = counts.reindex(full, fill_value=0).reset_index()
+    years = sorted(fy.categories[counts.sum(axis=0) > 0])
+    columns = [list(fy.categories).index(y) for y in years]
+    zeros = np.zeros(len(fy.categories), dtype="int64")
+    grid = np.array([counts[row_of[a]] if a in row_of else zeros for a in areas], dtype="int64").reshape(len(areas), -1)
+    table = pd.DataFrame({
+        "area": pd.Categorical.from_codes(np.repeat(np.arange(len(areas)), len(years)), areas),
+        "fy": pd.Categorical.from_codes(np.tile(np.arange(len(years)), len(areas)), years),
+        "count": grid[:, columns].ravel()})
     population = area_set.population_by_name()
     if population is not None:
         table["rate_per_1000"] = rate_per_1000(table.set_index("area")["count"], population).to_numpy()
     return table
+
+
+def _cross_count(row_codes: np.ndarray, rows: int, column_codes: np.ndarray, columns: int) -> np.ndarray:
+    """``counts[i, j]``: how many positions have row code ``i`` and column code ``j`` (-1 = none)."""
+    ok = (row_codes >= 0) & (column_codes >= 0)
+    flat = row_codes[ok].astype("int64") * columns + column_codes[ok]
+    return np.bincount(flat, minlength=rows * columns).reshape(rows, columns)
 
 
 def area_totals(incidents: pd.DataFrame, area_labels: pd.Series, area_set: AreaSet,
@@ -60,13 +74,19 @@ def area_totals(incidents: pd.DataFrame, area_labels: pd.Series, area_set: AreaS
 
 def monthly_trend(incidents: pd.DataFrame, area_labels: pd.Series) -> pd.DataFrame:
     """``month, area, count`` for every month in the data and every area with incidents."""
-    month = incidents["occurred_from"].dt.to_period("M").reset_index(drop=True)
-    frame = pd.DataFrame({"month": month, "area": area_labels.reset_index(drop=True)})
-    counts = frame.groupby(["month", "area"], observed=True).size().rename("count")
-    if counts.empty:
+    month = incidents["occurred_from"].to_numpy().astype("datetime64[M]")
+    dated = ~np.isnat(month)
+    if not dated.any():
         return pd.DataFrame({"month": [], "area": [], "count": []})
-    months = pd.period_range(month.min(), month.max(), freq="M")
-    full = pd.MultiIndex.from_product([months, sorted(map(str, frame["area"].unique()))], names=["month", "area"])
-    out = counts.reindex(full, fill_value=0).reset_index()
-    out["month"] = out["month"].dt.to_timestamp()
-    return out
+    index = month.astype("int64")  # months since January 1970
+    first, last = index[dated].min(), index[dated].max()
+    area = pd.Categorical(area_labels)
+    codes = area.codes
+    counts = _cross_count(np.where(dated, codes, -1), len(area.categories),
+                          np.where(dated, index - first, -1), int(last - first + 1))
+    with_incidents = np.bincount(codes[codes >= 0], minlength=len(area.categories)) > 0
+    order = sorted(np.flatnonzero(with_incidents), key=lambda i: str(area.categories[i]))
+    months = np.arange(first, last + 1).astype("datetime64[M]").astype("datetime64[us]")
+    return pd.DataFrame({"month": np.repeat(months, len(order)),
+                         "area": np.tile(np.array([str(area.categories[i]) for i in order], dtype=object), len(months)),
+                         "count": counts[order].T.ravel().astype("int64")}).astype({"area": "str"})
