@@ -129,6 +129,7 @@ def start_streamlit(
     *,
     timeout_s: float = 60.0,
     extra_env: dict[str, str] | None = None,
+    port: int | None = None,
 ) -> AppServer:
     """Start ``python -m streamlit run <script>`` in ``app_dir`` and wait until healthy.
 
@@ -150,7 +151,7 @@ def start_streamlit(
 
     last_error = ""
     for _attempt in range(3):  # a port picked by free_port() can be taken meanwhile
-        port = free_port()
+        port = port or free_port()
         log_path = ARTIFACTS / f"streamlit-{app_dir.name}-{port}.log"
         log = open(log_path, "wb")  # noqa: SIM115 - the child process keeps writing it
         process = subprocess.Popen(
@@ -179,7 +180,7 @@ def start_streamlit(
             except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
                 pass
             try:  # doubles as the pause between polls and the "did it die?" check
-                process.wait(timeout=0.2)
+                process.wait(timeout=0.05)
             except subprocess.TimeoutExpired:
                 continue
             break
