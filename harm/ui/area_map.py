@@ -1,10 +1,15 @@
-"""A choropleth of an area set (counts or rates) drawn offline with folium in st_folium."""
+"""A choropleth of an area set (counts or rates) drawn offline with folium.
+
+The map is a plain ``st.iframe`` of the folium page, not ``st_folium``: no page reads clicks
+on it, and a plain iframe loads Leaflet's script and stylesheet in parallel with no
+component round trips, so it draws sooner (and streamlit-folium is not imported). Use
+``st_folium`` where clicks matter (the Hotspots map).
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from harm.areas import AreaSet
 from harm.charts import ChartMeta
@@ -51,15 +56,14 @@ def _static_map(areas, value: str):
 
 
 def area_choropleth(area_set: AreaSet, table: pd.DataFrame, value: str, *, key: str, title: str,
-                    meta: ChartMeta | None = None, name: str | None = None):
+                    meta: ChartMeta | None = None, name: str | None = None) -> None:
     """Draw the map in the page, with its downloads (offline HTML, PNG, SVG) when ``meta`` and
-    ``name`` are given; returns what st_folium returns (the last clicked area)."""
+    ``name`` are given. Screen readers read the iframe as "Map: <what it shows>"."""
     tiles = base_map_toggle(key)
     m = area_map(area_set, table, value, title=title, tiles=tiles)
-    clicked = st_folium(m, key=key, height=520, use_container_width=True,
-                        returned_objects=["last_active_drawing"])
+    described = f"{meta.title} ({meta.period})" if meta is not None and meta.period else title
+    st.iframe(m.get_root().render(), height=520, alt=f"Map: {described}")
     if meta is not None and name:
         areas = area_set.areas.merge(table.drop(columns=["code"], errors="ignore"), left_on="name",
                                      right_on="area", how="left")
         map_downloads(m, lambda: _static_map(areas, value), meta, name=name, key=key)
-    return clicked

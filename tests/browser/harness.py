@@ -47,7 +47,8 @@ REQUIRE_ENV = "HARM_REQUIRE_BROWSER"
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 STATUS_WIDGET = '[data-testid="stStatusWidget"]'
 EXCEPTION = '[data-testid="stException"]'
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+#: An st_folium map (Hotspots) or a plain st.iframe map titled "Map: ..." (Overview).
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"], iframe[title^="Map: "]'
 MAP_PATH = "path.leaflet-interactive"
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -278,7 +279,7 @@ def screenshot(page: Page, name: str) -> Path:
 def wait_for_map(
     page: Page, *, index: int = 0, timeout_ms: int = DEFAULT_TIMEOUT_MS
 ) -> int:
-    """Wait until the ``index``-th st_folium map has drawn a vector shape.
+    """Wait until the ``index``-th map (st_folium or plain iframe) has drawn a vector shape.
 
     Returns the number of ``path.leaflet-interactive`` elements (polygons, lines,
     circle markers) in that map's iframe.  A blank map (e.g. Leaflet failed to load)

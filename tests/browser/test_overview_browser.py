@@ -4,7 +4,7 @@ import json
 import time
 
 import pytest
-from harness import ARTIFACTS, choose, download, open_page, screenshot, wait_for_map
+from harness import ARTIFACTS, MAP_IFRAME, choose, download, open_page, screenshot, wait_for_map
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +27,7 @@ def test_area_level_change_redraws_map_and_updates_url(app_server, browser_page)
     wait_for_map(browser_page)
     choose(browser_page, "filter_area_level_label", "Local policing area")
     browser_page.wait_for_function("location.search.includes('level=policing-area')")
-    frame = browser_page.frame_locator('iframe[title="streamlit_folium.st_folium"]').first
+    frame = browser_page.frame_locator(MAP_IFRAME).first
     frame.locator("path.leaflet-interactive").nth(6).wait_for()
     assert frame.locator("path.leaflet-interactive").count() == 7
     assert "Local policing area" in browser_page.locator('[data-testid="stMetric"]').nth(2).inner_text()
