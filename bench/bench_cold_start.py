@@ -3,10 +3,10 @@
 1. A fresh store (HARM_DATA_DIR in a temporary folder): the demo data is generated.
 2. A restart of the server on the same store: the demo data is read from disk.
 
-Run: python bench/bench_cold_start.py   (needs Debian's chromium and playwright)
+Run: python bench/bench_cold_start.py [RUNS]   (needs Debian's chromium and playwright)
 """
 
-import os
+import statistics
 import sys
 import tempfile
 import time
@@ -39,13 +39,17 @@ def time_to_map(store: str) -> tuple[float, float]:
 
 
 def main() -> None:
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
     with tempfile.TemporaryDirectory() as store:
         first = time_to_map(store)
-        second = time_to_map(store)
-    for label, (healthy, to_map) in (("first start (generates the demo data)", first),
-                                     ("later start (demo data on disk)", second)):
-        print(f"{label}: server healthy {healthy:.1f} s; page opened to drawn map {to_map:.1f} s; "
-              f"total {healthy + to_map:.1f} s")
+        later = [time_to_map(store) for _ in range(runs)]
+    healthy, to_map = first
+    print(f"first start (generates the demo data): server healthy {healthy:.1f} s; "
+          f"page opened to drawn map {to_map:.1f} s; total {healthy + to_map:.1f} s")
+    totals = sorted(h + m for h, m in later)
+    print(f"later starts (demo data on disk), {runs} runs: totals " + " ".join(f"{t:.2f}" for t in totals)
+          + f"; median {statistics.median(totals):.2f} s; server healthy "
+          f"{min(h for h, _ in later):.2f}-{max(h for h, _ in later):.2f} s")
 
 
 if __name__ == "__main__":

@@ -41,7 +41,7 @@ from harm.concentration import concentration
 from harm.errors import HarmInputError
 from harm.hotspots import (
     BNG, HotSpotSummary, area_hotspots, area_of_incidents, cell_of_incidents,
-    default_cell_size, grid_cell_polygons, grid_hotspots, hotspot_summary,
+    grid_cell_polygons, grid_hotspots, hotspot_summary,
     locations_per_unit, make_grid, queen_neighbours, snapped_location_warning, sum_by_unit,
 )
 from harm.incidents import has_location

@@ -3,7 +3,6 @@ against counts worked out here independently of the engine."""
 
 import warnings
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest

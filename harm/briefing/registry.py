@@ -162,7 +162,7 @@ def hotspot_map_result(ctx: BriefingContext) -> ChartResult:
     data = results[["unit", "name", "count", "gi_z", "p_value", "p_fdr", "gi_bin", "gi_class"]]
     data = data[data["gi_bin"] != 0].sort_values(["gi_bin", "count"], ascending=False).reset_index(drop=True)
     meta = _meta(ctx, f"Hot and cold spots of incidents ({unit}s, Getis-Ord Gi*)",
-                 method=f"Getis-Ord Gi* on counts, Benjamini-Hochberg FDR correction; classes ±3/±2/±1 = "
+                 method="Getis-Ord Gi* on counts, Benjamini-Hochberg FDR correction; classes ±3/±2/±1 = "
                         "99/95/90% confidence; blank = not significant")
     return chart, data, meta
 
@@ -265,7 +265,6 @@ def spend_outcomes_frame(level: str) -> tuple[pd.DataFrame, str, object]:
 
 
 def spend_outcomes_result(ctx: BriefingContext) -> ChartResult:
-    from harm.spend.outcomes import CAUTION
     from harm.treatment.schema import LEVEL_LABELS
 
     level = _treatment_level(ctx)

@@ -11,7 +11,6 @@ authorities, local policing areas or forces. Positivity carries a Wilson 95% int
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import numpy as np

@@ -345,7 +345,7 @@ def read_xlsx(raw: bytes, name: str, *, sheet: str | None = None) -> Table:
     while width > len(header) and not any(len(r) >= width and r[width - 1] for r in body):
         width -= 1
     header = (header + [""] * width)[:width]
-    bad = ["" if not any(r[len(header):]) else f"the row has values beyond the last named column" for r in body]
+    bad = ["" if not any(r[len(header):]) else "the row has values beyond the last named column" for r in body]
     body = [(r + [""] * width)[:width] for r in body]
     frame = pd.DataFrame(body, columns=range(width), dtype="str") if body else pd.DataFrame(
         {i: pd.Series(dtype="str") for i in range(width)})

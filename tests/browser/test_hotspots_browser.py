@@ -10,7 +10,7 @@ import time
 
 import pytest
 from harness import rerun as harness_rerun
-from harness import ARTIFACTS, MAP_IFRAME, MAP_PATH, open_page, screenshot, wait_for_idle, wait_for_map
+from harness import ARTIFACTS, MAP_IFRAME, MAP_PATH, open_page, screenshot, wait_for_map
 
 pytestmark = pytest.mark.browser
 
