@@ -31,9 +31,9 @@ def test_overview_renders_demo_data_with_label(demo_incidents):
     assert any("Synthetic demonstration data" in i.value for i in at.info)
     maps = at.get("iframe")  # a plain iframe of the folium page (no clicks read on this map)
     assert len(maps) == 1
-    page = maps[0].proto.srcdoc
-    assert '<script src="/app/static/vendor/leaflet/leaflet.js"></script>' in page
-    assert "jquery" not in page and "bootstrap" not in page  # Leaflet only
+    page = maps[0].proto.srcdoc  # the self-contained page of the "Map HTML" download
+    assert "<script src=" not in page and "<link" not in page  # Leaflet inlined: no requests
+    assert "L.map(" in page and "jquery" not in page.lower()
     assert maps[0].proto.alt == "Map: Incidents by community safety partnership: count (2010-04 to 2020-03)"
 
 

@@ -1,9 +1,10 @@
 """A choropleth of an area set (counts or rates) drawn offline with folium.
 
-The map is a plain ``st.iframe`` of the folium page, not ``st_folium``: no page reads clicks
-on it, and a plain iframe loads Leaflet's script and stylesheet in parallel with no
-component round trips, so it draws sooner (and streamlit-folium is not imported). Use
-``st_folium`` where clicks matter (the Hotspots map).
+The map is a plain ``st.iframe`` of the same self-contained page the "Map HTML" download
+gives (Leaflet inlined), not ``st_folium``: no page reads clicks on it, and an iframe that
+requests nothing from the server draws while the server is still busy with the rest of the
+page (streamlit-folium is not even imported). Use ``st_folium`` where clicks matter (the
+Hotspots map).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from harm.charts import ChartMeta
 from harm.classify import break_labels, quantile_breaks
 from harm.ui import palettes
 from harm.ui.exports import map_downloads
-from harm.ui.maps import choropleth_layer, legend_html, offline_map
+from harm.ui.maps import choropleth_layer, legend_html, offline_map, standalone_html
 
 VALUE_LABELS = {"count": "Incidents", "rate_per_1000": "Rate per 1,000 residents"}
 BOUNDARY_ATTRIBUTION = "Boundaries: ONS, contains OS data © Crown copyright and database right"
@@ -62,7 +63,7 @@ def area_choropleth(area_set: AreaSet, table: pd.DataFrame, value: str, *, key: 
     tiles = base_map_toggle(key)
     m = area_map(area_set, table, value, title=title, tiles=tiles)
     described = f"{meta.title} ({meta.period})" if meta is not None and meta.period else title
-    st.iframe(m.get_root().render(), height=520, alt=f"Map: {described}")
+    st.iframe(standalone_html(m), height=520, alt=f"Map: {described}")
     if meta is not None and name:
         areas = area_set.areas.merge(table.drop(columns=["code"], errors="ignore"), left_on="name",
                                      right_on="area", how="left")

@@ -131,13 +131,15 @@ def start_streamlit(
     timeout_s: float = 60.0,
     extra_env: dict[str, str] | None = None,
     port: int | None = None,
+    python: str | None = None,
 ) -> AppServer:
     """Start ``python -m streamlit run <script>`` in ``app_dir`` and wait until healthy.
 
     Streamlit reads ``<app_dir>/.streamlit/config.toml`` (the process runs with
     ``cwd=app_dir``) and serves ``<app_dir>/static`` at ``/app/static``.  Output goes
     to ``tests/artifacts/streamlit-<dir>-<port>.log``.  Raises RuntimeError with the
-    log tail if the server exits or is not healthy within ``timeout_s``.
+    log tail if the server exits or is not healthy within ``timeout_s``. ``python``: another
+    interpreter (e.g. a virtual environment with only ``requirements.txt``) for benchmarks.
     """
     app_dir = Path(app_dir).resolve()
     if not (app_dir / script).is_file():
@@ -157,12 +159,11 @@ def start_streamlit(
         log = open(log_path, "wb")  # noqa: SIM115 - the child process keeps writing it
         process = subprocess.Popen(
             [
-                sys.executable, "-m", "streamlit", "run", script,
+                python or sys.executable, "-m", "streamlit", "run", script,
                 "--server.headless", "true",
                 "--server.port", str(port),
                 "--server.address", "127.0.0.1",
                 "--browser.gatherUsageStats", "false",
-                "--server.fileWatcherType", "none",
             ],
             cwd=app_dir,
             env=env,
