@@ -47,6 +47,8 @@ REQUIRE_ENV = "HARM_REQUIRE_BROWSER"
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 STATUS_WIDGET = '[data-testid="stStatusWidget"]'
 EXCEPTION = '[data-testid="stException"]'
+#: Placeholder of an element whose front-end code is still loading (first use of a widget).
+SKELETON = '[data-testid="stSkeleton"]'
 #: An st_folium map (Hotspots) or a plain st.iframe map titled "Map: ..." (Overview).
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"], iframe[title^="Map: "]'
 MAP_PATH = "path.leaflet-interactive"
@@ -219,9 +221,11 @@ def open_page(
 
 
 def wait_for_idle(page: Page, *, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> None:
-    """Wait for the current script run to finish (after a click, a widget change...)."""
+    """Wait for the current script run to finish (after a click, a widget change...)
+    and for every element it drew to be on screen (no loading placeholders left)."""
     page.wait_for_selector(APP_IDLE, state="attached", timeout=timeout_ms)
     page.wait_for_selector(STATUS_WIDGET, state="detached", timeout=timeout_ms)
+    page.locator(SKELETON).first.wait_for(state="detached", timeout=timeout_ms)
     assert_no_exception(page)
 
 

@@ -2,6 +2,7 @@
 
 import json
 import time
+from urllib.parse import urlsplit
 
 import pytest
 from harness import ARTIFACTS, MAP_IFRAME, choose, download, open_page, screenshot, wait_for_map
@@ -48,9 +49,15 @@ def test_every_page_opens_without_exception(app_server, browser_page):
     hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
     if not hrefs:  # Streamlit hides the navigation while there is a single page
         hrefs = [app_server.rstrip("/") + "/"]
+    pages_with_maps = []
     for href in hrefs:
         open_page(browser_page, href, "")
-        screenshot(browser_page, "page-" + href.rstrip("/").rsplit("/", 1)[-1])
+        name = urlsplit(href).path.strip("/") or "overview"
+        for index in range(browser_page.locator(MAP_IFRAME).count()):
+            assert wait_for_map(browser_page, index=index) > 0
+            pages_with_maps.append(name)
+        screenshot(browser_page, "page-" + name)
+    assert len(hrefs) == 8 and len(set(pages_with_maps)) >= 2  # Overview and Hotspots draw maps
 
 
 def test_deep_link_is_the_first_request_a_fresh_server_gets(browser_page):
