@@ -10,7 +10,7 @@ from harm.briefing import DEFAULT_SLIDES, SLIDES, html_pack, pptx_pack
 from harm.charts import file_stem
 from harm.measures import measure_label, measure_names
 from harm.ui import briefing_page as bp
-from harm.ui.context import cached, current, demo_banner
+from harm.ui.context import cached, current, demo_banner, escape_markdown
 
 ctx = current()
 f = ctx.filters
@@ -78,7 +78,7 @@ b2.download_button("⬇ PowerPoint (.pptx)", lambda: pptx_pack(pack_slides()), f
                    key="brief_pptx", on_click="ignore", width="stretch")
 b3.download_button("⬇ HTML (one file)", lambda: html_pack(pack_slides(), title=f"Briefing {as_of}").encode("utf-8"),
                    f"{stem}.html", "text/html", key="brief_html", on_click="ignore", width="stretch")
-st.caption(f"Filters: {f.describe()}. Each slide has a footer with the data source, period, filters and method; "
+st.caption(f"Filters: {escape_markdown(f.describe())}. Each slide has a footer with the data source, period, filters and method; "
            "the PowerPoint keeps titles, headlines and tables editable, charts are images, and the full method "
            "is in each slide's notes. Building the pack takes a few seconds per slide the first time.")
 

@@ -107,7 +107,7 @@ if source in (FILES, STORED):
         else:
             loaded, loaded_name = reader.read_stored_spend(stored_name), stored_name
     except HarmInputError as exc:
-        st.error(str(exc))
+        st.error(escape_markdown(str(exc)))
         st.stop()
     st.success(f"**{escape_markdown(loaded_name)}:** {loaded.summary()}.")
     for note in loaded.notes:
@@ -131,7 +131,7 @@ if source in (FILES, STORED):
                 st.dataframe(alloc_result.rejects, hide_index=True, width="stretch")
                 table_downloads(alloc_result.rejects, "phg-allocation-import-rejects", key="spend_alloc_rejects")
         except HarmInputError as exc:
-            st.error(str(exc))
+            st.error(escape_markdown(str(exc)))
     spend_is_demo, spend_source = False, f"Spend: {loaded_name}"
 else:
     spend, allocations = demo_spend_data()
@@ -145,7 +145,7 @@ if treatment_source == FILES and treatment_files:
         try:
             parts.append(read_treatment_file(file.getvalue(), file.name))
         except HarmInputError as exc:
-            st.error(str(exc))
+            st.error(escape_markdown(str(exc)))
     treatment = combine(parts) if parts else demo_treatment()
     treatment_key = "|".join(digest(f.getvalue()) for f in treatment_files)
 else:
@@ -314,7 +314,7 @@ year_counts = counts[counts["year"] == year]
 try:
     points = funnel.funnel_points(year_counts, method=method)
 except HarmInputError as exc:
-    st.info(str(exc))
+    st.info(escape_markdown(str(exc)))
 else:
     curves = funnel.funnel_curves(points["pooled_rate"].iloc[0], points["in_treatment"].max(), method)
     note = funnel.method_note(method, points["pooled_rate"].iloc[0], len(points))
@@ -382,7 +382,7 @@ change = w2.number_input("Change", value=10.0 if unit == "%" else 100_000.0, ste
 try:
     scenario = roi.what_if(basis["spend"], change, unit, evidence)
 except HarmInputError as exc:
-    st.error(str(exc))
+    st.error(escape_markdown(str(exc)))
 else:
     st.warning(f"**Illustrative.** {scenario['caveat']}", icon=":material/warning:")
     st.markdown("\n".join(f"1. {escape_markdown(line)}" for line in scenario["arithmetic"]))

@@ -13,7 +13,7 @@ from harm.geo.levels import LEVEL_LABELS
 from harm.measures import measure_label
 from harm.treatment.demo import DEMO_TESTING_LABEL
 from harm.treatment.schema import LEVEL_LABELS as TREATMENT_LEVEL_LABELS
-from harm.ui.context import current, dataset_incidents, demo_banner, area_labels
+from harm.ui.context import area_labels, current, dataset_incidents, demo_banner, escape_markdown
 from harm.ui.exports import chart_with_downloads, table_downloads
 
 DRUG_MEASURES = ["drug-offences", "possession", "trafficking"]
@@ -57,7 +57,8 @@ areas = tuple(f.areas)
 period = f"{f.first_month} to {f.last_month}"
 where = ", ".join(areas) if areas else f"all {level_label.lower()}s"
 scope = f"{period}; {where}"
-st.caption(f"Police data: drug offences, the drugs interest marker and drug testing on arrest, for {scope}. "
+st.caption("Police data: drug offences, the drugs interest marker and drug testing on arrest, for "
+           f"{escape_markdown(scope)}. "
            "The sidebar's period, area level and areas apply; its offence-group and marker filters do not "
            "(this page picks drug offences and the drugs marker itself).")
 

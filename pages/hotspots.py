@@ -12,7 +12,7 @@ from harm.problem_profile import (Selection, build_profile, describe_bins, drill
                                   profiles_by_hour, ranked, top_hotspots)
 from harm.ui import hotspot_page as hp
 from harm.ui.area_map import base_map_toggle
-from harm.ui.context import area_set, current, demo_banner
+from harm.ui.context import area_set, current, demo_banner, escape_markdown
 from harm.ui.exports import chart_with_downloads, map_downloads, table_downloads
 from harm.ui.hotspot_map import hotspot_map, legend_title
 
@@ -49,7 +49,7 @@ try:
                              matrix_bins=None if month_only else matrix_bins, clock_hour=clock_hour)
     profile = build_profile(ctx.all_incidents, index, weights, units, ctx.mask, selection)
 except HarmInputError as exc:
-    notices.error(str(exc))
+    notices.error(escape_markdown(str(exc)))
     st.stop()
 
 unit_word = "cell" if units.kind == "grid" else units.label
@@ -73,7 +73,7 @@ with map_col:
     with map_slot:
         st_folium(m, key="hs_map", height=600, use_container_width=True,
                   returned_objects=["last_active_drawing"], on_change=hp.on_map_click)
-    st.caption(f"{legend_title(profile)}, {period}. Click an area or cell for its drill-down. "
+    st.caption(f"{escape_markdown(legend_title(profile))}, {period}. Click an area or cell for its drill-down. "
                f"{info.units_drawn:,} {unit_word}s drawn" +
                (f" of {info.units_with_data:,} with incidents or a Gi* class." if info.units_drawn < info.units_with_data else "."))
     map_meta = ChartMeta(f"{legend_title(profile)}", period=period, filters=ctx.filters.describe(),
@@ -111,7 +111,7 @@ if clicked is not None:
     detail = drilldown(profile, clicked, index, weights, ctx.mask)
     row = profile.results[profile.results["unit"] == clicked].iloc[0]
     head, close = st.columns([6, 1])
-    head.subheader(f"Drill-down: {detail.name}")
+    head.subheader(f"Drill-down: {escape_markdown(detail.name)}")
     close.button("Close", key="hs_close", on_click=lambda: st.session_state.pop("hs_unit", None))
     amount = f"{detail.count:,.1f}" if weighted else f"{detail.count:,.0f}"
     st.caption(f"{amount} incidents in this {unit_word} for {when}, {period}; Gi* z {row['gi_z']:+.2f} "

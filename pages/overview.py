@@ -4,7 +4,7 @@ import streamlit as st
 
 from harm.geo.levels import LEVEL_LABELS
 from harm.overview import area_totals, area_year_table, dataset_summary, monthly_trend
-from harm.ui.context import current, demo_banner, cached
+from harm.ui.context import cached, current, demo_banner, escape_markdown
 from harm.charts import ChartMeta
 from harm.ui.exports import chart_with_downloads, table_downloads
 from harm.ui.area_map import area_choropleth
@@ -25,7 +25,7 @@ c3.metric(f"Areas ({level_label})", f"{len(ctx.area_set.names)}")
 c4.metric("Records shown with the filters", f"{len(shown):,}")
 precision = ", ".join(f"{n:,} to the {p}" for p, n in sorted(summary["precision"].items()))
 st.caption(f"Date precision: {precision}. Records without a location: {summary['no_location']:,}. "
-           f"Filters: {ctx.filters.describe()}.")
+           f"Filters: {escape_markdown(ctx.filters.describe())}.")
 
 st.subheader(f"Incidents by {level_label.lower()}")
 measure = st.radio("Colour the map by", ["Count", "Rate per 1,000 residents"], horizontal=True,

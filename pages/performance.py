@@ -10,7 +10,7 @@ from harm import periods, spc
 from harm.charts import ChartMeta
 from harm.errors import HarmInputError
 from harm.measures import measure_label, measure_names
-from harm.ui.context import area_labels, current, dataset_incidents, demo_banner
+from harm.ui.context import area_labels, current, dataset_incidents, demo_banner, escape_markdown
 from harm.ui.exports import chart_with_downloads, table_downloads
 
 TABLE_1_AS_OF = "2014-10"
@@ -88,7 +88,7 @@ try:
     if not choices:
         raise HarmInputError("the data do not cover a whole year to date", fix="Load data from an April onwards")
 except HarmInputError as exc:
-    st.error(str(exc))
+    st.error(escape_markdown(str(exc)))
     st.stop()
 
 seed("perf_as_of", "as_of", choices, choices[0])
@@ -117,7 +117,7 @@ try:
     counts = view.counts_for(measure_counts(ctx.dataset, level), measure, areas=areas)
     table = pf.performance_table(counts, as_of, coverage=coverage, population=ctx.area_set.population_by_name())
 except HarmInputError as exc:
-    st.error(str(exc))
+    st.error(escape_markdown(str(exc)))
     st.stop()
 
 # --- the table ---------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from harm.treatment import charts, demo_data, need, outcomes, read_treatment_fil
 from harm.treatment.annual import force_summary, in_treatment_table
 from harm.treatment.data import combine
 from harm.treatment.schema import ALL, LEVEL_LABELS, LEVEL_PLURALS, SUBSTANCE_LABELS, SUBSTANCES, SUPPRESSED_WORD
-from harm.ui.context import current, demo_banner
+from harm.ui.context import current, demo_banner, escape_markdown
 from harm.ui.exports import chart_with_downloads, table_downloads
 
 DEMO, FILES = "demo", "files"
@@ -38,7 +38,7 @@ def uploaded_data(files):
         try:
             parts.append(read_upload(file.name, hashlib.sha256(raw).hexdigest(), raw))
         except HarmInputError as exc:
-            st.error(str(exc))
+            st.error(escape_markdown(str(exc)))
     return combine(parts) if parts else None
 
 
@@ -77,11 +77,11 @@ else:
     data = demo_treatment()
 if data.is_demo:
     demo_banner(ctx)
-    st.caption(f"⚠ {data.source}.")
+    st.caption(f"⚠ {escape_markdown(data.source)}.")
 else:
-    st.success(f"**Data:** {data.source}")
+    st.success(f"**Data:** {escape_markdown(data.source)}")
 for note in data.notes:
-    st.caption(note)
+    st.caption(escape_markdown(note))
 
 annual = data.annual_frame()
 levels = data.levels()

@@ -88,3 +88,23 @@ def test_stored_data_sets_are_listed_and_used_by_the_sidebar(own_store):
     assert in_use == {"Demo data (synthetic)": False, "Street <i>Jan</i>": True, "My box": True}
     # the name from the file is escaped wherever markdown shows it
     assert "<i>" not in text_of(at).replace("\\<i\\>", "")
+
+
+HOSTILE = "![pixel](http://tracker.example/p.png) **Town**"
+
+
+def test_area_names_from_a_boundary_file_stay_literal_text_on_the_pages(own_store):
+    """A name from a user's file must not become a link, an image (a request off this computer) or formatting."""
+    import_incidents([small_street_file()], "Street")
+    areas = gpd.GeoDataFrame({"nm": [HOSTILE]}, geometry=[box(380000, 250000, 390000, 260000)], crs="EPSG:27700")
+    import_boundaries(FileInput("box.geojson", areas.to_json().encode()), "Boxes", "nm")
+    query = {"data": store.get_dataset("Street").slug, "level": "custom:boxes", "areas": HOSTILE}
+    sidebar, at = run("pages/overview.py", query)
+    assert not at.exception, at.exception
+    filters = next(c.value for c in at.caption if "Filters:" in c.value)
+    assert r"\!\[pixel\]\(http\:" in filters and r"\*\*Town\*\*" in filters
+    for page in ("pages/performance.py", "pages/hotspots.py", "pages/briefing.py", "pages/drugs.py"):
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+        shown = text_of(at) + "\n".join(str(e.value) for e in [*at.error, *at.warning, *at.success, *at.subheader])
+        assert "](http" not in shown.replace(r"\]\(http", ""), page
