@@ -11,11 +11,11 @@ import streamlit as st
 from harm import store
 from harm.errors import HarmInputError
 from harm.io.boundaries import inspect_boundaries
-from harm.io.importer import FileInput, import_boundaries, import_incidents, inspect_incident_file
+from harm.io.importer import FileInput, import_boundaries, import_incidents, import_table, inspect_incident_file
 from harm.io.mapping import FIELDS, PRECISION_CHOICES, MappingProfile, apply_mapping
 from harm.io.police_uk import ASB_REASON
 from harm.io.rejects import reason_summary
-from harm.io.tables import Table
+from harm.io.tables import Table, default_sheet, workbook_sheets
 from harm.paths import store_dir
 from harm.ui.context import CUSTOM_PREFIX, DEMO_DATASET, current, demo_banner, demo_incidents, escape_markdown, \
     use_area_level, use_dataset
@@ -23,6 +23,13 @@ from harm.ui.exports import table_downloads
 
 NONE = "(none)"
 SUGGESTED = "Suggested from the file's headers"
+TABLE_KINDS = {  # kind: (what the files are, the page that uses them, file types)
+    "treatment": ("Drug and alcohol treatment: NDTMS ViewIt exports, OHID Fingertips indicator CSVs or the "
+                  "dashboard's treatment CSV", "Treatment", ["csv"]),
+    "testing": ("Drug testing on arrest: the dashboard's testing CSV", "Drugs", ["csv"]),
+    "spend": ("Spend: the spend table, CSV or XLSX (its template is on the Commissioning page)", "Commissioning",
+              ["csv", "xlsx"]),
+}
 PRECISION_LABELS = {"auto": "Work it out from each date (time given: minute; date only: day)",
                     "minute": "minute (date and time)", "day": "day (date only)", "month": "month (month only)"}
 ctx = current()
@@ -39,7 +46,10 @@ e = escape_markdown
 
 def show_report(saved: dict) -> None:
     name = e(saved["dataset"]) if saved["dataset"] else ""
-    if saved["kind"] == "boundaries":
+    if saved["kind"] in TABLE_KINDS and saved["dataset"]:
+        st.success(f"Imported into the {saved['kind']} data set **{name}**. Choose it on the "
+                   f"{TABLE_KINDS[saved['kind']][1]} page.", icon=":material/check_circle:")
+    elif saved["kind"] == "boundaries":
         st.success(f"Imported the boundary set **{name}**: {saved['loaded']:,} areas. Every page now uses these "
                    "areas (Area level in the sidebar).", icon=":material/check_circle:")
     elif saved["dataset"]:
@@ -87,14 +97,31 @@ if "data_last_report" in st.session_state:
             del st.session_state["data_last_report"]
             st.rerun()
 
-tab_incidents, tab_boundaries, tab_stored = st.tabs(["Import incidents", "Import boundaries", "Stored data sets"])
+tab_incidents, tab_boundaries, tab_tables, tab_stored = st.tabs(
+    ["Import incidents", "Import boundaries", "Import treatment, testing or spend", "Stored data sets"])
 
 
 # --- incidents ----------------------------------------------------------------------------------
 
 @st.cache_resource(show_spinner="Looking at the file…", max_entries=8)
-def inspect(name: str, file_id: str, _data: bytes):  # noqa: ARG001 - the upload's id is the cache key
-    return inspect_incident_file(FileInput(name, _data))
+def inspect(name: str, file_id: str, sheet: str | None, _data: bytes):  # noqa: ARG001 - the upload's id is the key
+    return inspect_incident_file(FileInput(name, _data, sheet))
+
+
+@st.cache_resource(show_spinner="Listing the workbook's sheets…", max_entries=8)
+def sheets_of(name: str, file_id: str, _data: bytes):  # noqa: ARG001
+    return workbook_sheets(_data, name)
+
+
+def sheet_choice(upload, data: bytes) -> str | None:
+    """For a workbook with several sheets, which one holds the incidents (None: CSV, Parquet, one sheet)."""
+    sheets = sheets_of(upload.name, upload.file_id, data)
+    if len(sheets) < 2:
+        return None
+    names, labels = [s.name for s in sheets], {s.name: s.label for s in sheets}
+    return st.selectbox(f"Sheet of {e(upload.name)}", names, index=names.index(default_sheet(sheets) or names[0]),
+                        format_func=labels.get, key=f"data_sheet_{upload.file_id}",
+                        help="The workbook has several sheets: choose the one with a row per incident.")
 
 
 def mapping_editor(needs) -> MappingProfile | None:
@@ -129,7 +156,7 @@ def mapping_editor(needs) -> MappingProfile | None:
                                  key=f"data_map_{tag}_name", help="Reuse it next time, or on the command line: "
                                                                   "python -m harm import FILE --mapping NAME")
     groups = _offence_group_editor(first, columns.get("offence_group"), base, tag)
-    profile = MappingProfile(profile_name or "my extract", columns, groups, day_first, precision)
+    profile = MappingProfile(profile_name or "my extract", columns, groups, day_first, precision, first.sheet)
     try:
         profile.validate()
         store.check_name(profile.name)
@@ -194,16 +221,19 @@ with tab_incidents:
                                     "from your records system (CSV, XLSX or Parquet).")
     inspected, usable = [], []
     for upload in uploads or []:
-        inp = FileInput(upload.name, upload.getvalue())
         try:
-            inspected.append(inspect(inp.name, upload.file_id, inp.data))
+            inp = FileInput(upload.name, upload.getvalue())
+            inp.sheet = sheet_choice(upload, inp.data)
+            inspected.append(inspect(inp.name, upload.file_id, inp.sheet, inp.data))
             usable.append(inp)
         except HarmInputError as exc:
             st.error(e(str(exc)), icon=":material/block:")
     if inspected:
+        listing = {"file": [i.name for i in inspected], "format": [i.format.upper() for i in inspected]}
+        if any(i.sheet for i in inspected):
+            listing["sheet"] = [i.sheet or "" for i in inspected]
         st.dataframe(pd.DataFrame({
-            "file": [i.name for i in inspected], "format": [i.format.upper() for i in inspected],
-            "read as": [i.detected or "force extract: needs a mapping" for i in inspected],
+            **listing, "read as": [i.detected or "force extract: needs a mapping" for i in inspected],
             "rows (about)": [i.rows for i in inspected]}), hide_index=True, width="stretch")
         needs = [i for i in inspected if i.detected is None]
         mapping = mapping_editor(needs) if needs else None
@@ -277,6 +307,33 @@ with tab_boundaries:
                     st.rerun()
 
 
+# --- treatment, drug-testing and spend tables ---------------------------------------------------
+
+with tab_tables:
+    st.markdown("Keep treatment, drug-testing and spend tables here to use them again without uploading: the "
+                "page named below offers every stored table of its kind by name, and so does the command line "
+                "(`--treatment NAME`, `--testing NAME`, `--spend NAME`). Each file is checked by its reader; the "
+                "original files are kept as they are. Importing the same file twice adds nothing.")
+    kind = st.radio("The files hold", list(TABLE_KINDS), key="data_table_kind",
+                    format_func=lambda k: f"{TABLE_KINDS[k][0]} → {TABLE_KINDS[k][1]} page")
+    table_files = st.file_uploader("Files", type=TABLE_KINDS[kind][2], accept_multiple_files=True,
+                                   key=f"data_table_files_{kind}")
+    stored_tables = [d.name for d in store.list_datasets(kind)]
+    table_name = st.text_input("Data set name", key="data_table_name", placeholder="automatic (from the file name)",
+                               help="An existing name of the same kind adds these files to it. Stored: "
+                                    + (", ".join(stored_tables) or "none yet"))
+    if st.button("Import", type="primary", disabled=not table_files, key="data_import_table"):
+        try:
+            with st.spinner("Checking the files…"):
+                report = import_table([FileInput(f.name, f.getvalue()) for f in table_files], kind,
+                                      table_name.strip() or None)
+        except HarmInputError as exc:
+            st.error(e(str(exc)), icon=":material/block:")
+        else:
+            keep_report(report)
+            st.rerun()
+
+
 # --- what is stored -----------------------------------------------------------------------------
 
 def stored_table(datasets) -> pd.DataFrame:
@@ -311,6 +368,8 @@ with tab_stored:
         if info.kind in ("incidents", "boundaries") and c1.button("Use this data set", key="data_use_stored"):
             (use_dataset(info.slug) if info.kind == "incidents" else use_area_level(f"{CUSTOM_PREFIX}{info.slug}"))
             st.rerun()
+        if info.kind in TABLE_KINDS:
+            c1.caption(f"Choose it on the {TABLE_KINDS[info.kind][1]} page.")
         st.markdown(f"**Provenance of {e(info.name)}** ({info.kind}; created {e(info.created_at)}, "
                     f"last import {e(info.updated_at)}):")
         sources = pd.DataFrame(info.sources)

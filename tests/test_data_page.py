@@ -57,7 +57,8 @@ def test_data_page_first_render_with_an_empty_store(own_store):
     sidebar, at = run("pages/data.py")
     assert not at.exception, at.exception
     assert at.title[0].value == "Data"
-    assert [t.label for t in at.tabs] == ["Import incidents", "Import boundaries", "Stored data sets"]
+    assert [t.label for t in at.tabs] == ["Import incidents", "Import boundaries", "Import treatment, testing or spend",
+                                         "Stored data sets"]
     assert "data.police.uk" in text_of(at)
     assert "Nothing imported yet" in text_of(at)
     assert sidebar["dataset"] == "demo"

@@ -463,3 +463,60 @@ def test_datasets_command_writes_a_data_sets_rejects(tmp_path, capsys):
     assert cli_main(["datasets", "--rejects", "R", "--out", str(out)]) == 0
     assert capsys.readouterr().out == f"wrote 1 rejected rows to {out}\n"
     assert pd.read_csv(out)["reason"].str.startswith("unparseable date").all()
+
+
+# --- workbooks with several sheets ----------------------------------------------------------------
+
+def sheet_frame() -> pd.DataFrame:
+    return extract_frame().replace({"=1+1": "Shoplifting"})  # a formula cell written here has no value
+
+
+def two_sheet_workbook(extra_empty=False) -> bytes:
+    """A cover sheet of notes first (as force extracts often have), then the extract."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        pd.DataFrame({"About this extract": ["Produced by the crime registrar", "Do not forward"]}).to_excel(
+            writer, index=False, sheet_name="Notes")
+        sheet_frame().to_excel(writer, index=False, sheet_name="Crimes")
+        if extra_empty:
+            writer.book.create_sheet("Blank")
+    return buffer.getvalue()
+
+
+def test_workbook_sheets_are_listed_with_their_rows():
+    from harm.io.tables import default_sheet, workbook_sheets
+
+    sheets = workbook_sheets(two_sheet_workbook(extra_empty=True), "extract.xlsx")
+    assert [(s.name, s.rows) for s in sheets] == [("Notes", 3), ("Crimes", 7), ("Blank", 0)]
+    assert [s.label for s in sheets] == ["Notes (2 data rows)", "Crimes (6 data rows)", "Blank (empty)"]
+    assert default_sheet(sheets) == "Notes"
+    assert workbook_sheets(street_csv(street_row()), "a.csv") == []
+
+
+def test_the_chosen_sheet_is_read_and_an_empty_or_missing_one_is_explained():
+    raw = two_sheet_workbook(extra_empty=True)
+    first = inspect_incident_file(FileInput("extract.xlsx", raw))
+    assert first.columns == ["About this extract"]  # without a choice: the first sheet with data
+    chosen = inspect_incident_file(FileInput("extract.xlsx", raw, sheet="Crimes"))
+    assert chosen.columns == list(sheet_frame().columns) and chosen.rows == 6
+    result, _ = read_incident_file(FileInput("extract.xlsx", raw, sheet="Crimes"), chosen.suggestion)
+    assert (result.rows_read, result.loaded, result.rejected, result.duplicates) == (6, 3, 2, 1)
+    assert "extract.xlsx: read sheet 'Crimes'." in result.notes
+    with pytest.raises(HarmInputError, match=r"the sheet 'Blank' is empty.*Notes, Crimes, Blank"):
+        inspect_incident_file(FileInput("extract.xlsx", raw, sheet="Blank"))
+    with pytest.raises(HarmInputError, match=r"no sheet called 'Crime'.*Sheets: Notes, Crimes, Blank"):
+        inspect_incident_file(FileInput("extract.xlsx", raw, sheet="Crime"))
+
+
+def test_cli_import_reads_the_sheet_it_is_given(tmp_path, capsys):
+    path = tmp_path / "extract.xlsx"
+    path.write_bytes(two_sheet_workbook())
+    profile = suggest_mapping(list(sheet_frame().columns), sheet_frame(), "WM workbook")
+    store.save_mapping(profile)
+    args = ["import", str(path), "--mapping", "WM workbook", "--name", "workbook", "--quiet"]
+    assert cli_main(args) == 2  # the cover sheet has none of the mapped columns
+    assert "Notes" not in capsys.readouterr().out
+    assert cli_main([*args, "--sheet", "Crimes"]) == 0
+    assert capsys.readouterr().out == "read 6, loaded 3, rejected 2, duplicates 1\n"
+    assert cli_main(["import", str(path), "--kind", "spend", "--sheet", "Crimes"]) == 2
+    assert "--sheet is for incident workbooks" in capsys.readouterr().err

@@ -26,6 +26,9 @@ def register(sub):
                    help="what the files hold (default: boundaries for .geojson/.gpkg/.zip, else incidents)")
     p.add_argument("--mapping", metavar="NAME", help="saved mapping profile (or a profile .json) for force extracts")
     p.add_argument("--name", metavar="DATASET", help="data set name (default: from the files)")
+    p.add_argument("--sheet", metavar="NAME",
+                   help="incidents in XLSX workbooks: the sheet to read (default: the --mapping profile's sheet, "
+                        "else the first sheet with data)")
     p.add_argument("--rejects", type=Path, metavar="FILE.csv",
                    help="write every row not loaded (file, row, column, value, reason) to this CSV")
     p.add_argument("--area-field", metavar="FIELD", help="boundaries: the field that names each area")
@@ -38,6 +41,11 @@ def register(sub):
 def run(args) -> int:
     kind = args.kind or _guess_kind(args.files)
     inputs = [FileInput.from_path(f) for f in args.files]
+    if args.sheet:
+        if kind != "incidents":
+            raise HarmInputError("--sheet is for incident workbooks", fix="Leave it out for other kinds of file.")
+        for inp in inputs:
+            inp.sheet = args.sheet
     progress = _progress_printer() if not args.quiet else (lambda f, m: None)
     try:
         report = _import(args, kind, inputs, progress)

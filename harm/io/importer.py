@@ -47,10 +47,12 @@ def _quiet(fraction: float, message: str) -> None:  # noqa: ARG001
 
 @dataclass
 class FileInput:
-    """A file to import: its name (as the user knows it) and its bytes."""
+    """A file to import: its name (as the user knows it), its bytes and, for a workbook, the sheet to read
+    (None: the mapping profile's sheet, else the first sheet with data)."""
 
     name: str
     data: bytes
+    sheet: str | None = None
 
     @classmethod
     def from_path(cls, path) -> FileInput:
@@ -162,20 +164,23 @@ class IncidentInspection:
     sample: pd.DataFrame
     suggestion: MappingProfile | None
     table: Table | None = None  # the whole table (extracts and canonical files; not police.uk)
+    sheet: str | None = None  # the workbook sheet chosen (None: the first with data)
 
 
 def inspect_incident_file(inp: FileInput, sheet: str | None = None) -> IncidentInspection:
     """Read the header (and the table, for extracts) to say how the file would be read."""
+    sheet = sheet or inp.sheet
     fmt = sniff_format(inp.data, inp.name)
     columns = read_header(inp.data, inp.name, sheet=sheet)
     detected = detect_incident_format(columns)
     if detected == POLICE_UK:
-        return IncidentInspection(inp.name, fmt, detected, columns, _estimate_rows(inp.data), pd.DataFrame(), None)
+        return IncidentInspection(inp.name, fmt, detected, columns, _estimate_rows(inp.data), pd.DataFrame(), None,
+                                  sheet=sheet)
     police_uk.check_police_uk_like(columns, inp.name)
     table = read_table(inp.data, inp.name, sheet=sheet)
     sample = table.frame.head(200)
     suggestion = None if detected else suggest_mapping(table.columns, sample, Path(inp.name).stem)
-    return IncidentInspection(inp.name, fmt, detected, table.columns, table.rows, sample, suggestion, table)
+    return IncidentInspection(inp.name, fmt, detected, table.columns, table.rows, sample, suggestion, table, sheet)
 
 
 def _estimate_rows(raw: bytes) -> int:
@@ -186,17 +191,18 @@ def read_incident_file(inp: FileInput, mapping: MappingProfile | None = None, *,
                        progress: Progress = _quiet) -> tuple[LoadResult, str]:
     """One file as a LoadResult (LSOAs not yet attached) and how it was read."""
     fmt = sniff_format(inp.data, inp.name)
-    columns = read_header(inp.data, inp.name, sheet=mapping.sheet if mapping else None)
+    sheet = inp.sheet or (mapping.sheet if mapping else None)
+    columns = read_header(inp.data, inp.name, sheet=sheet)
     detected = detect_incident_format(columns)
     if detected == POLICE_UK:
-        table = read_table(inp.data, inp.name, columns=police_uk.NEEDED + ["Falls within"],
+        table = read_table(inp.data, inp.name, sheet=sheet, columns=police_uk.NEEDED + ["Falls within"],
                            progress=lambda f, m: progress(f * 0.6, m))
         progress(0.6, f"Checking {table.rows:,} rows")
         result = police_uk.read_police_uk(table)
         progress(1.0, f"Checked {table.rows:,} rows")
         return result, POLICE_UK
     police_uk.check_police_uk_like(columns, inp.name)
-    table = read_table(inp.data, inp.name, sheet=mapping.sheet if mapping else None, progress=progress)
+    table = read_table(inp.data, inp.name, sheet=sheet, progress=progress)
     if detected == CANONICAL:
         return _read_canonical(table), CANONICAL
     if mapping is None:

@@ -316,27 +316,79 @@ def _check_header(table: Table) -> None:
 
 # --- workbooks and Parquet --------------------------------------------------------------------
 
-def read_xlsx(raw: bytes, name: str, *, sheet: str | None = None) -> Table:
-    """The first sheet with data (or ``sheet``); the first row is the header."""
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook: its name and how many rows hold anything (header included)."""
+
+    name: str
+    rows: int
+
+    @property
+    def label(self) -> str:
+        if not self.rows:
+            return f"{self.name} (empty)"
+        return f"{self.name} ({self.rows - 1:,} data row{'s' if self.rows != 2 else ''})"
+
+
+def workbook_sheets(raw: bytes, name: str) -> list[Sheet]:
+    """The sheets of an XLSX file in workbook order; ``[]`` for a CSV or Parquet file."""
+    if sniff_format(raw, name) != "xlsx":
+        return []
+    book = _open_workbook(raw, name)
+    try:
+        return [Sheet(sheet_name, _count_rows(book, sheet_name)) for sheet_name in book.sheetnames]
+    finally:
+        book.close()
+
+
+def _count_rows(book, sheet_name: str) -> int:
+    # A big sheet's recorded dimension is trusted (reading it through would double the import's time);
+    # a small one is read, so that an empty sheet or one with only formatting counts as empty.
+    recorded = book[sheet_name].max_row
+    if recorded is not None and recorded > 1000:
+        return recorded
+    return len(_sheet_rows(book, sheet_name))
+
+
+def default_sheet(sheets: list[Sheet]) -> str | None:
+    """The sheet :func:`read_xlsx` reads when none is chosen: the first with anything in it."""
+    return next((s.name for s in sheets if s.rows), None)
+
+
+def _open_workbook(raw: bytes, name: str):
     import openpyxl
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        return openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged workbooks
         raise HarmInputError(f"the workbook could not be opened ({type(exc).__name__})", where=name,
                              fix=SAVE_AS_CSV) from exc
+
+
+def _sheet_rows(book, sheet_name: str) -> list[list[str]]:
+    """A sheet's rows as text, without the empty rows at its end."""
+    rows = [[_cell_text(v) for v in row] for row in book[sheet_name].iter_rows(values_only=True)]
+    while rows and not any(rows[-1]):
+        rows.pop()
+    return rows
+
+
+def read_xlsx(raw: bytes, name: str, *, sheet: str | None = None) -> Table:
+    """The first sheet with data (or ``sheet``); the first row is the header."""
+    book = _open_workbook(raw, name)
     try:
         if sheet is not None and sheet not in book.sheetnames:
             raise HarmInputError(f"the workbook has no sheet called '{sheet}'", where=name,
                                  fix=f"Sheets: {', '.join(book.sheetnames)}.")
         names = [sheet] if sheet else book.sheetnames
         for sheet_name in names:
-            rows = [[_cell_text(v) for v in row] for row in book[sheet_name].iter_rows(values_only=True)]
-            while rows and not any(rows[-1]):
-                rows.pop()
+            rows = _sheet_rows(book, sheet_name)
             if rows:
                 break
         else:
+            if sheet:
+                raise HarmInputError(f"the sheet '{sheet}' is empty", where=name,
+                                     fix=f"Choose another sheet (the workbook has: {', '.join(book.sheetnames)}).")
             raise HarmInputError("the workbook has no data", where=name, fix="Choose a workbook with a header row and data.")
     finally:
         book.close()

@@ -188,3 +188,64 @@ def test_force_extract_is_mapped_confirmed_and_the_mapping_saved(browser_page, d
     screenshot(page, "data-mapping-saved")
     saved = json.loads((server_store / "mappings" / "wm-records-extract.json").read_text("utf-8"))
     assert saved["columns"]["crime_id"] == "Occurrence Ref" and saved["day_first"] is True
+
+
+def test_workbook_sheet_is_chosen_and_a_spend_table_is_kept(browser_page, data_server, server_store, tmp_path):
+    import pandas as pd
+
+    from harm.spend.reader import template_csv
+
+    workbook = tmp_path / "wm-workbook.xlsx"
+    with pd.ExcelWriter(workbook) as writer:
+        pd.DataFrame({"About this extract": ["Produced by the crime registrar"]}).to_excel(
+            writer, index=False, sheet_name="Notes")
+        pd.DataFrame({"Occurrence Ref": ["WB/1", "WB/2", "WB/3"],
+                      "Committed Date": ["25/12/2024", "26/12/2024", "27/12/2024"],
+                      "HO Class": ["Violence with injury", "Possession of drugs", "Violence without injury"],
+                      "Easting": ["385000", "386000", "384000"], "Northing": ["255000", "256000", "254000"],
+                      }).to_excel(writer, index=False, sheet_name="Crimes")
+    page = browser_page
+    open_page(page, data_server, "/", timeout_ms=LONG_MS)
+    go_to(page, "Data")
+    page.locator(".st-key-data_incident_files input[type=file]").set_input_files(str(workbook))
+    sheet = page.locator("[class*='st-key-data_sheet_'] input[role=combobox]")
+    sheet.wait_for(timeout=LONG_MS)
+    wait_for_idle(page, timeout_ms=LONG_MS)
+    assert sheet.input_value() == "Notes (1 data row)"  # the first sheet with data, until the user says
+    sheet.click()
+    page.get_by_role("option", name="Crimes (3 data rows)").click()
+    preview = page.get_by_text("3 would load")
+    preview.first.wait_for(timeout=LONG_MS)
+    wait_for_idle(page, timeout_ms=LONG_MS)
+    name = page.locator("[class*='st-key-data_map_'][class*='_name'] input").first
+    name.fill("WM workbook")
+    name.press("Tab")
+    wait_for_idle(page)
+    sheet.scroll_into_view_if_needed()
+    screenshot(page, "data-workbook-sheet")
+    page.locator(".st-key-data_import_incidents button").click()
+    page.get_by_text("Reconciliation").first.wait_for(timeout=LONG_MS)
+    wait_for_idle(page, timeout_ms=LONG_MS)
+    assert [metric(page, x) for x in ("Rows read", "Loaded", "Rejected", "Duplicates")] == ["3", "3", "0", "0"]
+    saved = json.loads((server_store / "mappings" / "wm-workbook.json").read_text("utf-8"))
+    assert saved["sheet"] == "Crimes"  # python -m harm import FILE --mapping "WM workbook" reads the same sheet
+
+    # a spend table kept in the store, then offered by name on the Commissioning page
+    spend = tmp_path / "our-spend.csv"
+    spend.write_bytes(template_csv())
+    lines = spend.read_text("utf-8").strip().count("\n")
+    page.get_by_role("tab", name="Import treatment, testing or spend").click()
+    page.locator(".st-key-data_table_kind label").filter(has_text="Spend").click()
+    wait_for_idle(page)
+    page.locator(".st-key-data_table_files_spend input[type=file]").set_input_files(str(spend))
+    wait_for_idle(page, timeout_ms=LONG_MS)
+    page.locator(".st-key-data_import_table button").click()
+    page.get_by_text("Imported into the spend data set").first.wait_for(timeout=LONG_MS)  # replaces the last report
+    wait_for_idle(page, timeout_ms=LONG_MS)
+    read, loaded = (int(metric(page, x).replace(",", "")) for x in ("Rows read", "Loaded"))
+    rejected = int(metric(page, "Rejected").replace(",", ""))
+    assert read == lines and read == loaded + rejected
+    screenshot(page, "data-table-import")
+    go_to(page, "Commissioning")
+    page.get_by_text("Spend data: demo or your own table").first.click()
+    assert page.locator(".st-key-spend_source label").filter(has_text="imported on the Data page").count() == 1
