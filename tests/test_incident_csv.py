@@ -71,7 +71,7 @@ def test_encodings_and_line_endings(tmp_path, encoding, newline, bom):
 @pytest.mark.parametrize("content,message", [
     (b"", "the file is empty"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary file"),
-    (b"crime_id;occurred_from;date_precision\nA;2014-01-01;day\n", "separated by ';'"),
+    (b"crime_id;occurred_from;date_precision\nA;2014-01-01;day\n", "separated by semicolons"),
     (b"crime_id,occurred_from\nA,2014-01-01\n", "missing required column(s)"),
 ])
 def test_unusable_files_get_one_clear_message(tmp_path, content, message):

@@ -30,11 +30,12 @@ from harm.errors import HarmInputError
 from harm.incidents import conform, empty
 from harm.io import police_uk
 from harm.io.incident_csv import REQUIRED as CANONICAL_REQUIRED
-from harm.io.incident_csv import parse_incident_table
+from harm.io.incident_csv import read_canonical_table
 from harm.io.mapping import MappingProfile, apply_mapping, suggest_mapping
 from harm.io.rejects import duplicate_rejects
 from harm.io.result import REJECT_COLUMNS, LoadResult, empty_rejects
 from harm.io.tables import Table, read_header, read_table, sniff_format
+from harm.io.text import read_bytes
 
 Progress = Callable[[float, str], None]
 POLICE_UK, CANONICAL, MAPPED = "data.police.uk street CSV", "canonical incident CSV", "force extract"
@@ -57,14 +58,7 @@ class FileInput:
     @classmethod
     def from_path(cls, path) -> FileInput:
         path = Path(path)
-        try:
-            return cls(path.name, path.read_bytes())
-        except FileNotFoundError as exc:
-            raise HarmInputError("file not found", where=str(path), fix="Check the path.") from exc
-        except IsADirectoryError as exc:
-            raise HarmInputError("this is a folder, not a file", where=str(path), fix="Name the files in it.") from exc
-        except PermissionError as exc:
-            raise HarmInputError("the file cannot be read (permission denied)", where=str(path)) from exc
+        return cls(path.name, read_bytes(path))
 
     @property
     def sha256(self) -> str:
@@ -204,7 +198,7 @@ def read_incident_file(inp: FileInput, mapping: MappingProfile | None = None, *,
     police_uk.check_police_uk_like(columns, inp.name)
     table = read_table(inp.data, inp.name, sheet=sheet, progress=progress)
     if detected == CANONICAL:
-        return _read_canonical(table), CANONICAL
+        return read_canonical_table(table), CANONICAL
     if mapping is None:
         suggestion = suggest_mapping(table.columns, table.frame.head(200))
         guessed = ", ".join(f"{k}={v}" for k, v in suggestion.columns.items()) or "none"
@@ -213,31 +207,6 @@ def read_incident_file(inp: FileInput, mapping: MappingProfile | None = None, *,
             f"{', '.join(table.columns[:12])}{' ...' if len(table.columns) > 12 else ''})", where=inp.name,
             fix=f"Map them on the Data page and save the mapping, then use --mapping NAME (suggested: {guessed}).")
     return apply_mapping(table, mapping), f"{MAPPED} (mapping '{mapping.name}')"
-
-
-def _read_canonical(table: Table) -> LoadResult:
-    """The canonical CSV reader, with blank and ragged rows named as such."""
-    frame = table.frame.copy()
-    bad = table.bad.to_numpy() != ""
-    blank = table.blank()
-    if bad.any() or blank.any():
-        frame.loc[bad | blank, "crime_id"] = ""
-    result = parse_incident_table(frame, table.name)
-    if bad.any() or blank.any():
-        rejects = result.rejects.copy()
-        position = rejects["row"].to_numpy("int64") - 2
-        for mask, reason in ((blank, None), (bad, table.bad.to_numpy())):
-            hit = mask[position] & (rejects["column"] == "crime_id").to_numpy()
-            rejects.loc[hit, "column"] = "(row)"
-            rejects.loc[hit, "value"] = ""
-            rejects.loc[hit, "reason"] = "blank row" if reason is None else reason[position[hit]]
-        result.rejects = rejects
-    result.notes = list(table.notes) + result.notes
-    no_location = int(result.frame["x"].isna().sum()) if len(result.frame) else 0
-    if no_location:
-        result.notes.append(f"{table.name}: {no_location:,} incidents have no location: loaded, and counted under "
-                            "'(no location)'.")
-    return result
 
 
 # --- incidents: several files -----------------------------------------------------------------

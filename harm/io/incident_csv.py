@@ -13,7 +13,8 @@ from harm.incidents import MARKERS, PRECISIONS, conform, empty
 from harm.io.coords import latlon_to_bng
 from harm.io.rejects import RejectLog, duplicate_rejects
 from harm.io.result import LoadResult
-from harm.io.text import read_bytes, read_csv_text
+from harm.io.tables import Table, read_table
+from harm.io.text import read_bytes
 
 REQUIRED = ["crime_id", "occurred_from", "date_precision", "offence_group", "offence", *MARKERS]
 CSV_COLUMNS = ["crime_id", "occurred_from", "occurred_to", "date_precision", "offence_group",
@@ -38,8 +39,32 @@ def looks_canonical(columns) -> bool:
 def read_incident_csv(path: Path, raw: bytes | None = None, name: str | None = None) -> LoadResult:
     """Read a canonical incident CSV; every row is loaded or listed in ``rejects``."""
     name = name or Path(path).name
-    table = read_csv_text(read_bytes(path) if raw is None else raw, name)
-    return parse_incident_table(table, name)
+    return read_canonical_table(read_table(read_bytes(path) if raw is None else raw, name))
+
+
+def read_canonical_table(table: Table) -> LoadResult:
+    """A canonical incident table read by :func:`harm.io.tables.read_table`, blank and ragged rows named as such."""
+    frame = table.frame.copy()
+    bad = table.bad.to_numpy() != ""
+    blank = table.blank()
+    if bad.any() or blank.any():
+        frame.loc[bad | blank, "crime_id"] = ""
+    result = parse_incident_table(frame, table.name)
+    if bad.any() or blank.any():
+        rejects = result.rejects.copy()
+        position = rejects["row"].to_numpy("int64") - 2
+        for mask, reason in ((blank, None), (bad, table.bad.to_numpy())):
+            hit = mask[position] & (rejects["column"] == "crime_id").to_numpy()
+            rejects.loc[hit, "column"] = "(row)"
+            rejects.loc[hit, "value"] = ""
+            rejects.loc[hit, "reason"] = "blank row" if reason is None else reason[position[hit]]
+        result.rejects = rejects
+    result.notes = list(table.notes) + result.notes
+    no_location = int(result.frame["x"].isna().sum()) if len(result.frame) else 0
+    if no_location:
+        result.notes.append(f"{table.name}: {no_location:,} incidents have no location: loaded, and counted under "
+                            "'(no location)'.")
+    return result
 
 
 def parse_incident_table(table: pd.DataFrame, name: str) -> LoadResult:
