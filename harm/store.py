@@ -262,6 +262,34 @@ def dataset_files(name: str, kind: str | None = None) -> list[Path]:
     return [p for p in ordered if p is not None] + sorted(kept.values())
 
 
+KIND_WORDS = {"testing": "drug-testing"}
+
+
+def dataset_names(kind: str) -> list[str]:
+    """Names of the stored data sets of ``kind``, most recently updated first."""
+    return [info.name for info in list_datasets(kind)]
+
+
+def kept_files(name: str, kind: str) -> list[Path]:
+    """The original files of the ``kind`` data set ``name``, to read with that kind's own reader.
+
+    An unknown name, or a data set that keeps no files, is a ``HarmInputError`` saying what to do.
+    """
+    what = f"{KIND_WORDS.get(kind, kind)} data set"
+    if find_dataset(name, kind) is None:
+        stored = dataset_names(kind)
+        raise HarmInputError(f"there is no stored {what} called '{name}'",
+                             fix=("Choose one of: " + ", ".join(stored) + ".") if stored else
+                             f"Import one first, on the Data page or with python -m harm import FILE --kind {kind} "
+                             "--name NAME.")
+    paths = dataset_files(name, kind)
+    if not paths:
+        raise HarmInputError(f"the {what} '{name}' keeps no files", fix=(
+            f"Import its files again, on the Data page or with python -m harm import FILE --kind {kind} "
+            f"--name '{name}' --replace."))
+    return paths
+
+
 def _swap_into_place(tmp: Path, target: Path) -> None:
     old = None
     if target.exists():

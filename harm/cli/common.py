@@ -14,7 +14,7 @@ from harm.geo.levels import LEVELS
 from harm.tables import write_csv
 
 __all__ = ["add_incident_args", "add_area_args", "incidents_from_args", "area_set_from_args",
-           "parse_period", "write_csv", "add_out_arg", "files_from_args"]
+           "parse_period", "write_csv", "add_out_arg", "files_from_args", "treatment_from_args"]
 
 
 def add_incident_args(parser) -> None:
@@ -150,3 +150,10 @@ def files_from_args(values, kind: str) -> list[Path]:
         else:
             _no_such_input(value, kind)
     return out
+
+
+def treatment_from_args(values):
+    """The treatment data of ``--treatment`` values (files or stored data sets), else the demo data (synthetic)."""
+    from harm.treatment import demo_data, read_treatment_files
+
+    return read_treatment_files(files_from_args(values, "treatment")) if values else demo_data()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from harm.cli.common import add_out_arg, write_csv
+from harm.cli.common import add_out_arg, files_from_args, treatment_from_args, write_csv
 from harm.errors import HarmInputError
 from harm.spend.geography import LEVELS
 from harm.spend.outcomes import CAUTION, OUTCOME_COLUMNS, outcomes_output, spend_against_outcomes
@@ -22,11 +22,7 @@ def register(sub):
                     "by 2011 population: spend_apportioned). cost_per_completion = spend / completions; it is "
                     "blank, with the reason in note, where completions are zero, suppressed (<5) or unknown. "
                     "Without --spend / --treatment the demo data (synthetic) are used.")
-    p.add_argument("--spend", nargs="+", type=Path, metavar="FILE",
-                   help="spend tables (CSV or XLSX, see data/DATA_DICTIONARY.md); default: the demo spend")
-    p.add_argument("--treatment", nargs="+", type=Path, metavar="FILE",
-                   help="OHID Fingertips / NDTMS ViewIt exports or the dashboard's treatment CSV; "
-                        "default: the demo treatment data")
+    add_spend_args(p)
     p.add_argument("--year", metavar="YYYY/YY", help="one financial year, e.g. 2018/19 (default: every year)")
     p.add_argument("--area-level", choices=LEVELS, default="la",
                    help="la: public-health local authorities (default); csp: Community Safety Partnerships")
@@ -34,6 +30,16 @@ def register(sub):
                    help="also write the rows of --spend that were not loaded, with the reason for each")
     add_out_arg(p)
     p.set_defaults(func=run)
+
+
+def add_spend_args(p) -> None:
+    """``--spend`` and ``--treatment`` (files or stored data sets), shared with ``brief`` and ``chart``."""
+    p.add_argument("--spend", nargs="+", type=Path, metavar="FILE|DATASET",
+                   help="spend tables (CSV or XLSX, see data/DATA_DICTIONARY.md) or the names of stored spend data "
+                        "sets; default: the demo spend (synthetic)")
+    p.add_argument("--treatment", nargs="+", type=Path, metavar="FILE|DATASET",
+                   help="OHID Fingertips / NDTMS ViewIt exports or the dashboard's treatment CSV, or the names of "
+                        "stored treatment data sets; default: the demo treatment data (synthetic)")
 
 
 def load_spend(paths: list[Path], rejects_out: Path | None = None) -> pd.DataFrame:
@@ -57,7 +63,6 @@ def load_spend(paths: list[Path], rejects_out: Path | None = None) -> pd.DataFra
 def run(args) -> int:
     from harm.spend.demo import demo_spend
     from harm.spend.treatment_link import treatment_counts
-    from harm.treatment import demo_data, read_treatment_files
 
     year = None
     if args.year:
@@ -66,17 +71,11 @@ def run(args) -> int:
             raise HarmInputError(f"--year {args.year!r} is not a financial year", fix="Write it like 2018/19.")
     if args.rejects and not args.spend:
         raise HarmInputError("--rejects needs --spend", fix="Name the spend files whose rejects you want.")
-    spend = load_spend(args.spend, args.rejects) if args.spend else demo_spend()
+    spend = load_spend(files_from_args(args.spend, "spend"), args.rejects) if args.spend else demo_spend()
     if year is not None and year not in set(spend["year"]):
         raise HarmInputError(f"the spend data have no rows for {year}",
                              fix="Choose one of: " + ", ".join(sorted(set(spend["year"]))) + ".")
-    if args.treatment:
-        for path in args.treatment:
-            if not path.is_file():
-                raise HarmInputError("no such file", where=str(path), fix="Check the path.")
-        treatment = read_treatment_files(args.treatment)
-    else:
-        treatment = demo_data()
+    treatment = treatment_from_args(args.treatment)
     if args.spend and treatment.is_demo:
         print("note: outcomes are the demo treatment data (synthetic); give --treatment for real figures",
               file=sys.stderr)

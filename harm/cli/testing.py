@@ -5,10 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pandas as pd
-
-from harm.cli.common import add_out_arg, parse_period, write_csv
+from harm.cli.common import add_out_arg, files_from_args, parse_period, write_csv
 from harm.drugs import testing
+from harm.drugs.testing_files import read_testing_files
 from harm.errors import HarmInputError
 from harm.treatment.demo import DEMO_TESTING_LABEL
 
@@ -20,10 +19,11 @@ def register(sub):
                     "area and month plus an 'All areas' row per month. positive = positive for a Class A drug "
                     "(opiates and/or cocaine); positive_rate is per cent; assessed = attended the required "
                     "assessment. Counts of 1-4 are written <5, a total that would reveal one [c].")
-    p.add_argument("--testing", nargs="+", type=Path, metavar="FILE",
+    p.add_argument("--testing", nargs="+", type=Path, metavar="FILE|DATASET",
                    help="drug-testing CSV files (columns area, month, tests, positive_opiates_only, "
                         "positive_cocaine_only, positive_both, assessments_required, assessments_attended, "
-                        "entered_treatment); default: the demo data (synthetic)")
+                        "entered_treatment) or the names of stored drug-testing data sets; default: the demo data "
+                        "(synthetic)")
     p.add_argument("--area-level", choices=testing.LEVELS, default="la",
                    help="for the demo data: la (default), csp, policing-area or force")
     p.add_argument("--period", metavar="YYYY-MM..YYYY-MM", help="only these months (inclusive)")
@@ -33,12 +33,7 @@ def register(sub):
 
 def run(args) -> int:
     if args.testing:
-        frames = []
-        for path in args.testing:
-            if not path.is_file():
-                raise HarmInputError("no such file", where=str(path), fix="Check the path")
-            frames.append(testing.read_testing_csv(path))
-        data = pd.concat(frames, ignore_index=True)
+        data = read_testing_files(files_from_args(args.testing, "testing"))
         source = ", ".join(str(p) for p in args.testing)
     else:
         data = testing.load_testing(args.area_level)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from harm.cli.common import add_out_arg, write_csv
+from harm.cli.common import add_out_arg, treatment_from_args, write_csv
 from harm.errors import HarmInputError
-from harm.treatment import completion_output, completion_table, demo_data, read_treatment_files
+from harm.treatment import completion_output, completion_table
 from harm.treatment.schema import ALL, LEVELS, SUBSTANCES, substance_key
 
 
@@ -18,9 +18,9 @@ def register(sub):
                     "england_rate, vs_england. Rates are per cent (one decimal place) with Wilson 95%% intervals; "
                     "vs_england is better/similar/worse by whether the interval excludes England's rate. Counts of "
                     "1-4 are written <5, a total that would reveal one [c], and rates on hidden counts are blank.")
-    p.add_argument("--treatment", nargs="+", type=Path, metavar="FILE",
-                   help="OHID Fingertips / NDTMS ViewIt CSV exports or the dashboard's treatment CSV; "
-                        "default: the demo data (synthetic)")
+    p.add_argument("--treatment", nargs="+", type=Path, metavar="FILE|DATASET",
+                   help="OHID Fingertips / NDTMS ViewIt CSV exports or the dashboard's treatment CSV, or the names "
+                        "of stored treatment data sets; default: the demo data (synthetic)")
     p.add_argument("--area-level", choices=LEVELS, default="la",
                    help="la: public-health local authorities (default); csp: Community Safety Partnerships")
     p.add_argument("--substance", metavar="NAME",
@@ -31,13 +31,7 @@ def register(sub):
 
 def run(args) -> int:
     substances = [substance_key(args.substance, where="--substance")] if args.substance else None
-    if args.treatment:
-        for path in args.treatment:
-            if not path.is_file():
-                raise HarmInputError("no such file", where=str(path), fix="Check the path")
-        data = read_treatment_files(args.treatment)
-    else:
-        data = demo_data()
+    data = treatment_from_args(args.treatment)
     annual = data.annual_frame()
     if args.area_level not in set(annual["level"]):
         have = ", ".join(sorted(set(annual["level"]) - {"england"})) or "no areas"

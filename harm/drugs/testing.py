@@ -68,9 +68,15 @@ def read_testing_csv(source, name: str | None = None) -> pd.DataFrame:
     if missing:
         raise HarmInputError(f"no column(s) {', '.join(missing)}", where=name,
                              fix=f"A drug-testing CSV needs the columns {', '.join(REQUIRED)}")
-    out = pd.DataFrame({"level": frame["level"].str.strip() if "level" in frame else "csp",
+    out = pd.DataFrame({"level": frame["level"].str.strip().str.lower() if "level" in frame else "csp",
                         "area_code": frame["area_code"].str.strip() if "area_code" in frame else "",
                         "area": frame["area"].str.strip()})
+    bad_level = ~out["level"].isin(LEVELS)
+    if bad_level.any():
+        row = int(np.flatnonzero(bad_level.to_numpy())[0])
+        raise HarmInputError(f"the level {out['level'].iloc[row]!r} on line {row + 2} is not one the dashboard "
+                             "knows", where=name, fix=f"Write one of: {', '.join(LEVELS)} (or leave out the column: "
+                                                      "csp)")
     months = frame["month"].str.strip()
     bad_month = ~months.str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])")
     if bad_month.any():

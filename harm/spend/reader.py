@@ -283,7 +283,7 @@ def stored_spend_names() -> list[str]:
     """Names of the spend data sets imported on the Data page (``python -m harm import --kind spend``)."""
     from harm import store
 
-    return [info.name for info in store.list_datasets("spend")]
+    return store.dataset_names("spend")
 
 
 def read_stored_spend(name: str) -> LoadResult:
@@ -291,11 +291,7 @@ def read_stored_spend(name: str) -> LoadResult:
     from harm import store
     from harm.io.result import empty_rejects
 
-    paths = store.dataset_files(name, "spend")
-    if not paths:
-        raise HarmInputError(f"the spend data set {name!r} keeps no files", where=name,
-                             fix="Import the spend table again on the Data page.")
-    results = [read_spend_file(path) for path in paths]
+    results = [read_spend_file(path) for path in store.kept_files(name, "spend")]
     frame = st.conform(pd.concat([r.frame for r in results], ignore_index=True))
     rejects = pd.concat([r.rejects for r in results], ignore_index=True) if results else empty_rejects()
     combined = LoadResult(frame, rejects, sum(r.rows_read for r in results), 0,

@@ -330,3 +330,22 @@ def read_treatment_files(sources: list, names: list[str] | None = None) -> Treat
 
     names = names or [None] * len(sources)
     return combine([read_treatment_file(s, n) for s, n in zip(sources, names)])
+
+
+# --- treatment data sets kept on the Data page ----------------------------------------------
+
+def stored_treatment_names() -> list[str]:
+    """Names of the treatment data sets imported on the Data page (``python -m harm import --kind treatment``)."""
+    from harm import store
+
+    return store.dataset_names("treatment")
+
+
+def read_stored_treatment(name: str) -> TreatmentData:
+    """A stored treatment data set: its kept files read again with :func:`read_treatment_file` and
+    combined; the source names the data set and its files."""
+    from harm import store
+
+    data = read_treatment_files(store.kept_files(name, "treatment"))
+    data.source = f"Data set {store.get_dataset(name, 'treatment').name}: {data.source}"
+    return data
