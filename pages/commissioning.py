@@ -11,10 +11,11 @@ from harm.spend import charts, demo, framework, funnel, outcomes, reader, roi
 from harm.spend import table as spend_table
 from harm.spend.geography import LEVEL_LABELS, POPULATION_NOTE, area_names
 from harm.spend.treatment_link import treatment_counts
+from harm.treatment import stored_treatment_names
 from harm.ui.context import cached, current, demo_banner, escape_markdown
+from harm.ui.data_sources import DEMO, FILES, STORED, read_stored, source_radio, stored_key, stored_select
 from harm.ui.exports import chart_with_downloads, table_downloads
 
-DEMO, STORED, FILES = "demo", "stored", "files"
 SPEND_DEMO_SOURCE = "Synthetic spend calibrated to West Mercia PCC and Worcestershire papers (FACTS.md)"
 SPLITS = {"funder": "Funder", "programme": "Programme", "area": "Area", "category": "Category"}
 RATIO_CHOICES = {"spend_per_head": "Spend per head", "spend_per_person_in_treatment": "Spend per person in treatment",
@@ -65,12 +66,11 @@ st.caption("Drug and alcohol spend by funder, programme and area, set against tr
 # --- data ----------------------------------------------------------------------------------------------
 with st.expander("Spend data: demo or your own table", expanded=False):
     stored_names = reader.stored_spend_names()
-    source = st.radio("Spend table", [DEMO, *([STORED] if stored_names else []), FILES], horizontal=True,
-                      key="spend_source",
-                      format_func={DEMO: "Demo spend (synthetic)", STORED: "A spend data set imported on the Data page",
-                                   FILES: "My spend table (CSV or XLSX)"}.get)
-    stored_name = (st.selectbox("Spend data set", stored_names, key="spend_stored_name")
-                   if source == STORED else None)
+    source = source_radio("Spend table", {DEMO: "Demo spend (synthetic)",
+                                          STORED: "A spend data set imported on the Data page",
+                                          FILES: "My spend table (CSV or XLSX)"},
+                          key="spend_source", stored_names=stored_names)
+    stored_name = stored_select("Spend data set", stored_names, key="spend_stored_name") if source == STORED else None
     st.markdown("One row per funding line and financial year: **year, area, funder, programme, category, amount** "
                 "(required) and provider, contract_start, contract_end, outcome, note. Write `TBC` as the amount "
                 "of a line still to be confirmed.")
@@ -87,10 +87,14 @@ with st.expander("Spend data: demo or your own table", expanded=False):
         allocation_upload = st.file_uploader(
             "Public Health Grant received (optional): columns year, area, allocation", type=["csv", "xlsx"],
             key="spend_allocation_file")
-    treatment_source = st.radio("Treatment data (numbers in treatment, completions)", [DEMO, FILES], horizontal=True,
-                                key="spend_treatment_source",
-                                format_func={DEMO: "Demo treatment data (synthetic)",
-                                             FILES: "Files from OHID Fingertips / NDTMS ViewIt"}.get)
+    treatment_names = stored_treatment_names()
+    treatment_source = source_radio("Treatment data (numbers in treatment, completions)",
+                                    {DEMO: "Demo treatment data (synthetic)",
+                                     STORED: "A treatment data set imported on the Data page",
+                                     FILES: "Files from OHID Fingertips / NDTMS ViewIt"},
+                                    key="spend_treatment_source", stored_names=treatment_names)
+    treatment_stored = (stored_select("Treatment data set", treatment_names, key="spend_treatment_stored_name")
+                        if treatment_source == STORED else None)
     treatment_files = []
     if treatment_source == FILES:
         treatment_files = st.file_uploader("Treatment files (CSV)", type=["csv"], accept_multiple_files=True,
@@ -105,7 +109,7 @@ if source in (FILES, STORED):
             raw = upload.getvalue()
             loaded, loaded_name = read_spend_upload(upload.name, digest(raw), raw), upload.name
         else:
-            loaded, loaded_name = reader.read_stored_spend(stored_name), stored_name
+            loaded, loaded_name = read_stored("spend", stored_name), stored_name
     except HarmInputError as exc:
         st.error(escape_markdown(str(exc)))
         st.stop()
@@ -148,6 +152,12 @@ if treatment_source == FILES and treatment_files:
             st.error(escape_markdown(str(exc)))
     treatment = combine(parts) if parts else demo_treatment()
     treatment_key = "|".join(digest(f.getvalue()) for f in treatment_files)
+elif treatment_source == STORED:
+    try:
+        treatment, treatment_key = read_stored("treatment", treatment_stored), stored_key("treatment", treatment_stored)
+    except HarmInputError as exc:
+        st.error(escape_markdown(str(exc)) + " The demo treatment data are used instead.")
+        treatment, treatment_key = demo_treatment(), "demo"
 else:
     treatment, treatment_key = demo_treatment(), "demo"
 if spend_is_demo or treatment.is_demo:

@@ -6,18 +6,17 @@ from harm import performance as pf
 from harm import performance_view as view
 from harm import periods, suppression
 from harm.charts import ChartMeta
-from harm.drugs import charts, marker, offences, testing
+from harm.drugs import charts, marker, offences, testing, testing_files
 from harm.errors import HarmInputError
 from harm.filters import Filters, filter_mask
 from harm.geo.levels import LEVEL_LABELS
 from harm.measures import measure_label
 from harm.treatment.demo import DEMO_TESTING_LABEL
-from harm.treatment.schema import LEVEL_LABELS as TREATMENT_LEVEL_LABELS
 from harm.ui.context import area_labels, current, dataset_incidents, demo_banner, escape_markdown
+from harm.ui.data_sources import DEMO, FILES, STORED, read_stored, read_uploads, source_radio, stored_select
 from harm.ui.exports import chart_with_downloads, table_downloads
 
 DRUG_MEASURES = ["drug-offences", "possession", "trafficking"]
-TESTING_LEVEL_FOR = {"csp": "csp", "policing-area": "policing-area", "force": "force", "lad": "la"}
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -157,23 +156,68 @@ if len(shares):
         table_downloads(around, f"drugs-marker-before-after-{step.month.strftime('%Y-%m')}")
 
 # --- drug testing on arrest ---------------------------------------------------------------------------
+TESTING_SOURCES = {DEMO: "Demo data (synthetic)", STORED: "A drug-testing data set imported on the Data page",
+                   FILES: "My drug-testing CSV files"}
+
+
+@st.cache_data(show_spinner="Reading the file…", max_entries=32)
+def read_testing_upload(name: str, digest: str, raw: bytes):
+    return testing.read_testing_csv(raw, name)
+
+
+def users_testing(source: str):
+    """(rows, where they came from) of a stored data set or of uploaded files (the page stops until there are some)."""
+    if source == STORED:
+        name = stored_select("Drug-testing data set", stored_names, key="drugs_testing_stored_name")
+        return read_stored("testing", name), f"Data set {name}"
+    files = st.file_uploader(f"Drug-testing CSV files (columns {', '.join(testing.REQUIRED)}; level and area_code "
+                             "optional)", type=["csv"], accept_multiple_files=True, key="drugs_testing_files") or []
+    frames = read_uploads(files, read_testing_upload)
+    if not frames:
+        st.info("Choose one or more drug-testing CSV files to see them here. Nothing leaves this computer.")
+        st.stop()
+    return testing_files.combine_testing(frames), "Files: " + ", ".join(file.name for file in files)
+
+
+# The last section of the page: it may stop the page until its data are there.
 st.header("Drug testing on arrest")
-test_level = TESTING_LEVEL_FOR.get(f.area_level, "csp")
-test_level_label = TREATMENT_LEVEL_LABELS.get(test_level, LEVEL_LABELS.get(test_level, test_level))
-tests = testing.in_months(testing.load_testing(test_level), f.first_month, f.last_month)
-if areas and test_level != "la":
+sidebar_test_level = testing_files.LEVEL_FOR_SIDEBAR.get(f.area_level)  # None for LSOAs: shown by CSP
+test_level = sidebar_test_level or "csp"
+stored_names = testing_files.stored_testing_names()
+testing_source = source_radio("Drug-testing data", TESTING_SOURCES, key="drugs_testing_source",
+                              stored_names=stored_names)
+tests_are_demo, level_note = testing_source == DEMO, None
+try:
+    if tests_are_demo:
+        all_tests, tests_source = testing.load_testing(test_level), DEMO_TESTING_LABEL
+    else:
+        users, tests_source = users_testing(testing_source)
+        all_tests, test_level, level_note = testing_files.shown_at(users, test_level)
+except HarmInputError as exc:
+    st.error(escape_markdown(str(exc)))
+    st.stop()
+tests = testing.in_months(all_tests, f.first_month, f.last_month)
+filtered_areas = bool(areas) and test_level == sidebar_test_level and test_level != "la"
+if filtered_areas:
     tests = tests[tests["area"].isin(areas)]
-st.caption(f"{DEMO_TESTING_LABEL}. Tested on arrest for opiates and cocaine; a positive test for a Class A drug "
-           "requires an assessment with a drug worker. By " + test_level_label.lower() +
+test_level_label = testing_files.level_label(test_level)
+test_where = where if filtered_areas else f"all {testing_files.level_plural(test_level)}"
+st.caption(f"{escape_markdown(tests_source if tests_are_demo else 'Drug testing: ' + tests_source)}. Tested on "
+           "arrest for opiates and cocaine; a positive test for a Class A drug requires an assessment with a drug "
+           "worker. By " + test_level_label.lower() +
            (" (district data are not kept: districts are shown within their public-health authority)."
-            if f.area_level == "lad" else "."))
+            if f.area_level == "lad" and not level_note else "."))
+if level_note:
+    st.info(escape_markdown(level_note))
 if tests.empty:
-    st.info("No drug tests in this period and these areas.")
+    st.info("No drug tests in this period and these areas." + ("" if tests_are_demo else escape_markdown(
+        f" The drug-testing data cover {all_tests['month'].min()} to {all_tests['month'].max()}: choose months in "
+        "that range in the sidebar.")))
 else:
     funnel = testing.suppress_funnel(testing.funnel(tests))
     chart_with_downloads(charts.testing_funnel(funnel.numbers()), funnel.text(),
-                         ChartMeta("Drug testing on arrest: from test to treatment", period=period, filters=where,
-                                   demo=ctx.is_demo, source=DEMO_TESTING_LABEL),
+                         ChartMeta("Drug testing on arrest: from test to treatment", period=period, filters=test_where,
+                                   demo=tests_are_demo, source=tests_source),
                          key="drugs_funnel", name=f"drug-testing-funnel-{f.first_month}-{f.last_month}-{test_level}")
     monthly_pos = testing.positivity(tests, ["month"])
     month_hidden = suppression.suppress(monthly_pos, ["tests", "positive"],
@@ -181,7 +225,7 @@ else:
                                         keys=["month"])
     chart_with_downloads(charts.positivity_over_time(month_hidden.numbers()), month_hidden.text(),
                          ChartMeta("Tests positive for a Class A drug, per month (95% interval shaded)",
-                                   period=period, filters=where, demo=ctx.is_demo, source=DEMO_TESTING_LABEL,
+                                   period=period, filters=test_where, demo=tests_are_demo, source=tests_source,
                                    method="Wilson 95% interval"),
                          key="drugs_positivity", name=f"drug-testing-positivity-per-month-{f.first_month}-{f.last_month}")
     yearly = testing.positivity(tests, ["fy", "area"])
@@ -190,7 +234,7 @@ else:
         rates={c: ["tests", "positive"] for c in ("positive_rate", "ci_low", "ci_high")}, keys=["fy", "area"])
     chart_with_downloads(charts.positivity_by_area(yearly_hidden.numbers()), yearly_hidden.text(),
                          ChartMeta(f"Tests positive for a Class A drug by {test_level_label.lower()} and year",
-                                   period=period, filters=where, demo=ctx.is_demo, source=DEMO_TESTING_LABEL),
+                                   period=period, filters=test_where, demo=tests_are_demo, source=tests_source),
                          key="drugs_positivity_area", name=f"drug-testing-positivity-by-area-{f.first_month}-{f.last_month}-{test_level}")
     table = testing.by_area(tests)
     result = testing.suppress_by_area(table)

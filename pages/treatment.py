@@ -1,21 +1,19 @@
 """Treatment: numbers in treatment, successful completions against England, other outcomes, unmet need."""
 
-import hashlib
-
 import pandas as pd
 import streamlit as st
 
 from harm import suppression
 from harm.charts import ChartMeta
 from harm.errors import HarmInputError
-from harm.treatment import charts, demo_data, need, outcomes, read_treatment_file
+from harm.treatment import charts, demo_data, need, outcomes, read_treatment_file, stored_treatment_names
 from harm.treatment.annual import force_summary, in_treatment_table
 from harm.treatment.data import combine
 from harm.treatment.schema import ALL, LEVEL_LABELS, LEVEL_PLURALS, SUBSTANCE_LABELS, SUBSTANCES, SUPPRESSED_WORD
 from harm.ui.context import current, demo_banner, escape_markdown
+from harm.ui.data_sources import DEMO, FILES, STORED, read_stored, read_uploads, source_radio, stored_select
 from harm.ui.exports import chart_with_downloads, table_downloads
 
-DEMO, FILES = "demo", "files"
 TOTAL = outcomes.TOTAL_AREA
 OTHER_OUTCOMES = ["re-presentation", "retention", "waiting", "cjs-referrals"]
 
@@ -32,13 +30,7 @@ def read_upload(name: str, digest: str, raw: bytes):
 
 def uploaded_data(files):
     """The uploaded files read and combined; a file that cannot be read is reported, not fatal."""
-    parts = []
-    for file in files:
-        raw = file.getvalue()
-        try:
-            parts.append(read_upload(file.name, hashlib.sha256(raw).hexdigest(), raw))
-        except HarmInputError as exc:
-            st.error(escape_markdown(str(exc)))
+    parts = read_uploads(files, read_upload)
     return combine(parts) if parts else None
 
 
@@ -62,9 +54,19 @@ st.caption("Drug and alcohol treatment (NDTMS) and unmet need (OHID Fingertips) 
            "Treatment data have their own areas and financial years: the sidebar's filters apply to police data, "
            "not here.")
 
-source = st.radio("Treatment data", [DEMO, FILES], horizontal=True, key="treatment_source",
-                  format_func={DEMO: "Demo data (synthetic)", FILES: "Files from OHID Fingertips / NDTMS ViewIt"}.get)
-if source == FILES:
+stored_names = stored_treatment_names()
+source = source_radio("Treatment data", {DEMO: "Demo data (synthetic)",
+                                         STORED: "A treatment data set imported on the Data page",
+                                         FILES: "Files from OHID Fingertips / NDTMS ViewIt"},
+                      key="treatment_source", stored_names=stored_names)
+if source == STORED:
+    stored_name = stored_select("Treatment data set", stored_names, key="treatment_stored_name")
+    try:
+        data = read_stored("treatment", stored_name)
+    except HarmInputError as exc:
+        st.error(escape_markdown(str(exc)))
+        st.stop()
+elif source == FILES:
     files = st.file_uploader(
         "OHID Fingertips indicator CSV (e.g. 93517, opiate and crack users not in treatment), NDTMS ViewIt local "
         "authority or England exports, or the dashboard's treatment CSV", type=["csv"], accept_multiple_files=True,
