@@ -44,14 +44,16 @@ demo_banner(ctx)
 st.caption("Slides for the Police and Crime Panel with the sidebar's filters: choose them, put them in order, "
            "give each a one-line headline, then present them full screen (panel mode) or download the pack for "
            "the panel papers. The performance table and the SPC chart use the as-of month and the measure below "
-           "(and the sidebar's area level and areas); the other police slides use every sidebar filter. Treatment "
-           "and spend slides use the synthetic demonstration treatment and spend data.")
+           "(and the sidebar's area level and areas); the other police slides use every sidebar filter. The "
+           "treatment and spend slides use the data chosen below: the synthetic demonstration data, or treatment "
+           "and spend data sets imported on the Data page.")
 
 c1, c2 = st.columns(2)
 c1.selectbox("As of (last month of the year to date)", choices, key="brief_as_of",
              format_func=lambda m: f"{periods.parse_month(m).strftime('%B %Y')} ({periods.financial_year(m)})")
 c2.selectbox("Measure (performance table and SPC chart)", measure_names(), key="brief_measure",
              format_func=measure_label)
+bp.slide_data_choice(bctx)
 
 st.session_state.setdefault("brief_slides", list(DEFAULT_SLIDES))
 chosen = st.multiselect("Slides", list(SLIDES), key="brief_slides", format_func=lambda n: SLIDES[n].title_for(bctx),

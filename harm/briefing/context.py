@@ -1,4 +1,5 @@
-"""What a briefing pack is built for: the incidents, the areas, the filters and the as-of month.
+"""What a briefing pack is built for: the incidents, the areas, the filters and the as-of month, and
+the treatment and spend data of the treatment and spend slides (the demo data unless given).
 
 The Briefing page builds a :class:`BriefingContext` from the shared sidebar; ``python -m harm
 brief`` and ``python -m harm chart`` build the same from their arguments
@@ -20,10 +21,13 @@ from harm.demo import DEMO_LABEL
 from harm.errors import HarmInputError
 from harm.filters import Filters, filter_mask
 from harm.geo.levels import LEVEL_LABELS
+from harm.treatment.data import TreatmentData
+from harm.treatment.data import demo_data as demo_treatment_data
 
 DEFAULT_MEASURE = "violence"
 #: Without a period, the police slides show the twelve months to the as-of month.
 DEFAULT_MONTHS = 12
+SPEND_DEMO_LABEL = "Synthetic demonstration spend"
 
 
 @dataclass(eq=False)
@@ -39,6 +43,9 @@ class BriefingContext:
     is_demo: bool = False
     source: str = ""  # e.g. "Data set: force extract 2019"
     time_weights: object | None = None  # hour-of-week weights (aoristic) when already computed
+    treatment: TreatmentData | None = None  # None: the demo treatment data
+    spend: pd.DataFrame | None = None  # a spend table (harm.spend.table); None: the demo spend
+    spend_source: str = ""  # where ``spend`` came from, e.g. "Spend: PCC spend 2019"
     _memo: dict = field(default_factory=dict, repr=False)
 
     def memo(self, key: str, compute: Callable[[], object]):
@@ -69,6 +76,30 @@ class BriefingContext:
     def source_note(self) -> str:
         return DEMO_LABEL if self.is_demo else (self.source or "Police recorded crime")
 
+    @property
+    def treatment_data(self) -> TreatmentData:
+        """The treatment data of the slides: those given, else the demo data."""
+        if self.treatment is not None:
+            return self.treatment
+        return self.memo("demo_treatment", demo_treatment_data)
+
+    @property
+    def spend_is_demo(self) -> bool:
+        return self.spend is None
+
+    @property
+    def spend_frame(self) -> pd.DataFrame:
+        """The spend table of the slides: the one given, else the demo spend."""
+        if self.spend is not None:
+            return self.spend
+        from harm.spend import demo_spend
+
+        return self.memo("demo_spend", demo_spend)
+
+    @property
+    def spend_source_note(self) -> str:
+        return SPEND_DEMO_LABEL if self.spend is None else (self.spend_source or "Spend: your table")
+
 
 def default_as_of(incidents: pd.DataFrame) -> str:
     """The newest month whose year to date the data cover (the last complete month)."""
@@ -84,9 +115,11 @@ def default_as_of(incidents: pd.DataFrame) -> str:
 def briefing_context(incidents: pd.DataFrame, area_set: AreaSet, *, as_of: str | None = None,
                      period: tuple[str | None, str | None] = (None, None), areas=(), offence_groups=(),
                      markers=(), measure: str = DEFAULT_MEASURE, is_demo: bool = False,
-                     source: str = "", area_labels: pd.Series | None = None) -> BriefingContext:
+                     source: str = "", area_labels: pd.Series | None = None, treatment: TreatmentData | None = None,
+                     spend: pd.DataFrame | None = None, spend_source: str = "") -> BriefingContext:
     """A context for the command line: ``as_of`` defaults to the last complete month, the period
-    to the twelve months to it; areas are checked against ``area_set``."""
+    to the twelve months to it; areas are checked against ``area_set``; ``treatment`` and ``spend``
+    default to the demo data."""
     from harm.measures import get_measure
 
     get_measure(measure)
@@ -105,4 +138,5 @@ def briefing_context(incidents: pd.DataFrame, area_set: AreaSet, *, as_of: str |
                              fix="Choose from: " + ", ".join(area_set.names))
     labels = area_labels if area_labels is not None else assign(incidents, area_set)
     filters = Filters(first, last, area_set.level, tuple(areas), tuple(offence_groups), tuple(markers))
-    return BriefingContext(incidents, area_set, labels, filters, as_of, measure, is_demo, source)
+    return BriefingContext(incidents, area_set, labels, filters, as_of, measure, is_demo, source,
+                           treatment=treatment, spend=spend, spend_source=spend_source)

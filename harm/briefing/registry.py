@@ -213,18 +213,12 @@ def _treatment_level(ctx: BriefingContext) -> str:
     return "csp" if ctx.filters.area_level == "csp" else "la"
 
 
-def treatment_data():
-    from harm.treatment import demo_data
-
-    return demo_data()
-
-
 def treatment_completions_result(ctx: BriefingContext) -> ChartResult:
     from harm.treatment import charts as treatment_charts
     from harm.treatment import outcomes
     from harm.treatment.schema import LEVEL_LABELS, SUBSTANCE_LABELS
 
-    data = treatment_data()
+    data = ctx.treatment_data
     annual = data.annual_frame()
     level = _treatment_level(ctx)
     rows = annual[(annual["level"] == level) & annual["completions"].notna()]
@@ -248,27 +242,38 @@ def treatment_completions_result(ctx: BriefingContext) -> ChartResult:
     return chart, hidden.text().assign(vs_england=words.to_numpy()), meta
 
 
-def spend_outcomes_frame(level: str) -> tuple[pd.DataFrame, str, object]:
-    """Spend against treatment outcomes for the newest year with completions (demo spend and treatment)."""
-    from harm.spend import demo_spend, spend_against_outcomes, treatment_counts
+def spend_outcomes_frame(ctx: BriefingContext, level: str) -> tuple[pd.DataFrame, str]:
+    """Spend against treatment outcomes for the newest year with completions (the context's spend and treatment)."""
+    from harm.spend import spend_against_outcomes, treatment_counts
 
-    spend, data = demo_spend(), treatment_data()
-    table = spend_against_outcomes(spend, treatment_counts(data, level), level)
+    table = spend_against_outcomes(ctx.spend_frame, treatment_counts(ctx.treatment_data, level), level)
     table = table[table["completions"].notna() & table["has_spend"]] if "has_spend" in table else \
         table[table["completions"].notna()]
     if table.empty:
-        raise HarmInputError("no year has both spend and successful completions")
+        from harm.treatment.schema import LEVEL_PLURALS
+
+        raise HarmInputError(f"no year has both spend and successful completions by {LEVEL_PLURALS[level]}",
+                             fix="The slide counts by CSP when the area level is csp, by public-health local "
+                                 "authority otherwise: choose the level the treatment data have")
     year = max(table["year"])
     rows = table[table["year"] == year].copy()
     rows["completion_rate"] = brief_charts.completion_rates(rows)
-    return rows.reset_index(drop=True), year, data
+    return rows.reset_index(drop=True), year
+
+
+def spend_treatment_source(ctx: BriefingContext) -> str:
+    """Where the spend and the treatment figures of the spend slide came from."""
+    treatment = ctx.treatment_data
+    if ctx.spend_is_demo and treatment.is_demo:
+        return "Synthetic demonstration spend and treatment data"
+    return f"{ctx.spend_source_note}; treatment: {treatment.source}"
 
 
 def spend_outcomes_result(ctx: BriefingContext) -> ChartResult:
     from harm.treatment.schema import LEVEL_LABELS
 
     level = _treatment_level(ctx)
-    rows, year, data = spend_outcomes_frame(level)
+    rows, year = spend_outcomes_frame(ctx, level)
     chart = outcome_scatter(rows.assign(value=rows["completion_rate"]), outcome_title="Successful completions",
                             percent=True, width=820, height=420)
     out = rows[["area", "year", "spend", "population", "spend_per_head", "in_treatment", "completions",
@@ -277,9 +282,8 @@ def spend_outcomes_result(ctx: BriefingContext) -> ChartResult:
          "spend_per_person_in_treatment": 2})
     meta = ChartMeta(f"Drug and alcohol spend per resident against successful completions, {year}", period=year,
                      filters=f"{LEVEL_LABELS[level]}s; spend for wider areas split by 2011 population",
-                     source="Synthetic demonstration spend and treatment data" if data.is_demo else data.source,
-                     demo=data.is_demo, method="ratios ignore case mix and time lags: use them to ask questions, "
-                                               "not to rank areas")
+                     source=spend_treatment_source(ctx), demo=ctx.spend_is_demo or ctx.treatment_data.is_demo,
+                     method="ratios ignore case mix and time lags: use them to ask questions, not to rank areas")
     return chart, out, meta
 
 
@@ -367,8 +371,10 @@ def drugs_treatment_notes(ctx: BriefingContext) -> list[str]:
     shown, _ = _scoped(ctx)
     by_year = offences.offences_by_year(shown)
     total = int(by_year["count"].sum())
+    treatment = ctx.treatment_data
     return [f"{total:,} drug offences in {ctx.period_text}, {ctx.where}.",
-            "Treatment figures are the synthetic demonstration set until real NDTMS data are loaded."]
+            "Treatment figures are the synthetic demonstration set until real NDTMS data are loaded."
+            if treatment.is_demo else f"Treatment figures: {treatment.source}."]
 
 
 def spend_notes(ctx: BriefingContext) -> list[str]:

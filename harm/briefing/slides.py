@@ -139,7 +139,7 @@ def _footer(ctx: BriefingContext, metas: list[ChartMeta], *, period: str | None 
                   period=period or joined(m.period for m in metas) or ctx.period_text,
                   filters=filters or joined(m.filters for m in metas) or ctx.filters.describe(),
                   method=method or joined(short_method(m.method) for m in metas),
-                  demo=ctx.is_demo or any(m.demo for m in metas))
+                  demo=any(m.demo for m in metas) if metas else ctx.is_demo)  # the data this slide shows
 
 
 def short_method(text: str, limit: int = 160) -> str:

@@ -14,11 +14,13 @@ FORMATS = ("pptx", "html")
 
 def add_briefing_args(p) -> None:
     """The data and filter arguments ``brief`` and ``chart`` share."""
+    from harm.cli.spend import add_spend_args
     from harm.filters import MARKER_LABELS
     from harm.measures import measure_names
 
     add_incident_args(p)
     add_area_args(p)
+    add_spend_args(p)
     p.add_argument("--as-of", metavar="YYYY-MM",
                    help="last month of the year to date (default: the last complete month of the data)")
     p.add_argument("--areas", metavar="NAME", action="append", default=[],
@@ -35,8 +37,13 @@ def context_from_args(args):
     """A :class:`harm.briefing.BriefingContext` from the shared arguments (``--period`` is a filter here:
     the incidents keep their history, which the year-to-date comparisons need)."""
     from harm.briefing import briefing_context
-    from harm.cli.common import area_set_from_args, incidents_from_args, parse_period
+    from harm.cli.common import (area_set_from_args, files_from_args, incidents_from_args, parse_period,
+                                 treatment_from_args)
+    from harm.cli.spend import load_spend
 
+    treatment = treatment_from_args(args.treatment) if args.treatment else None
+    spend = load_spend(files_from_args(args.spend, "spend")) if args.spend else None
+    spend_source = "Spend: " + ", ".join(Path(v).name for v in args.spend) if args.spend else ""
     first, last = parse_period(args.period)
     period = (first.strftime("%Y-%m") if first is not None else None,
               last.strftime("%Y-%m") if last is not None else None)
@@ -45,7 +52,8 @@ def context_from_args(args):
     source = "" if not args.incidents else "Incidents: " + ", ".join(Path(v).name for v in args.incidents)
     return briefing_context(incidents, area_set_from_args(args), as_of=args.as_of, period=period,
                             areas=tuple(args.areas), offence_groups=tuple(args.groups), markers=tuple(args.markers),
-                            measure=args.measure, is_demo=not args.incidents, source=source)
+                            measure=args.measure, is_demo=not args.incidents, source=source, treatment=treatment,
+                            spend=spend, spend_source=spend_source)
 
 
 def output_format(args, formats: tuple[str, ...]) -> str:
@@ -66,8 +74,10 @@ def register(sub):
                     "per --slides name (default " + ",".join(DEFAULT_SLIDES) + "; also "
                     + ", ".join(n for n in SLIDES if n not in DEFAULT_SLIDES) + "). The police slides use "
                     "--period (default: the twelve months to --as-of) and the filters; the performance table uses "
-                    "the year to date as of --as-of. A slide that cannot be built says why, and the rest of the "
-                    "pack is still written.")
+                    "the year to date as of --as-of. The treatment and spend slides use --treatment and --spend "
+                    "(files or stored data sets; default: the demo data, synthetic), and each slide's footer names "
+                    "the data it shows. A slide that cannot be built says why, and the rest of the pack is still "
+                    "written.")
     add_briefing_args(p)
     p.add_argument("--slides", metavar="NAME,...", help="slides in order (default: " + ",".join(DEFAULT_SLIDES) + ")")
     p.add_argument("--headline", metavar="SLIDE=TEXT", action="append", default=[],

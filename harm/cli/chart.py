@@ -17,7 +17,8 @@ def register(sub):
         "chart", help="one chart as PNG, SVG or CSV (--list for the names)",
         description="Writes one chart with its title, period, filters, source and method in the image (PNG at "
                     "2x for print, or SVG), or the data behind it as CSV with those lines as # comments. "
-                    "Charts: " + ", ".join(CHARTS) + ".")
+                    "Charts: " + ", ".join(CHARTS) + ". treatment-completions and spend-outcomes use --treatment "
+                    "and --spend (default: the demo data, synthetic).")
     p.add_argument("name", nargs="?", metavar="NAME", help="the chart (see --list)")
     p.add_argument("--list", action="store_true", help="list the chart names and what each shows, then stop")
     add_briefing_args(p)

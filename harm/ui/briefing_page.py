@@ -1,8 +1,9 @@
-"""Streamlit pieces of the Briefing page: the briefing context from the sidebar, cached slides,
-the slide order and headlines, and panel mode (one slide per screen, large type, minimal chrome).
+"""Streamlit pieces of the Briefing page: the briefing context from the sidebar, the treatment and
+spend data of the slides, cached slides, the slide order and headlines, and panel mode (one slide
+per screen, large type, minimal chrome).
 
-Slides are cached per data set, filters, as-of month, measure and slide name (``st.cache_resource``:
-the same objects are shared, never changed; a headline is added to a copy).
+Slides are cached per data set, filters, as-of month, measure, treatment and spend data and slide
+name (``st.cache_resource``: the same objects are shared, never changed; a headline is added to a copy).
 """
 
 from __future__ import annotations
@@ -11,15 +12,21 @@ import dataclasses
 
 import streamlit as st
 
+from harm import store
 from harm.briefing import SLIDES, BriefingContext, Slide
 from harm.briefing.html_pack import SLIDE_CSS
 from harm.briefing.html_pack import slide_html
 from harm.briefing.slides import build_slide
+from harm.errors import HarmInputError
 from harm.ui import context
+from harm.ui.data_sources import read_stored, stored_key
 
 ORDER_KEY = "brief_order"
 PANEL_KEY = "brief_panel"
 INDEX_KEY = "brief_index"
+#: The stored data set chosen for the slides' treatment / spend figures; DEMO_SET = the demo data.
+DATA_SET_KEYS = {"treatment": "brief_treatment_set", "spend": "brief_spend_set"}
+DEMO_SET = ""
 
 #: Panel mode: no sidebar, header, toolbar or footer; every text at least 24 px (18 pt).
 PANEL_CSS = """
@@ -40,24 +47,76 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], hea
 """
 
 
+def chosen_set(kind: str) -> str:
+    """The stored ``kind`` data set chosen for the slides (DEMO_SET: the demo data). The choice is kept
+    while panel mode hides its selectbox; a data set deleted since falls back to the demo data."""
+    key = DATA_SET_KEYS[kind]
+    value = st.session_state.get(key, st.session_state.get(f"_{key}", DEMO_SET))
+    value = value if value in store.dataset_names(kind) else DEMO_SET
+    st.session_state[f"_{key}"] = value
+    return value
+
+
+def slide_data() -> dict:
+    """``treatment``, ``spend`` and ``spend_source`` for the context from the chosen data sets (None: demo).
+
+    A data set that cannot be read is reported and the demo data are used instead."""
+    treatment_set, spend_set = chosen_set("treatment"), chosen_set("spend")
+    data = {"treatment": None, "spend": None, "spend_source": ""}
+    try:
+        if treatment_set:
+            data["treatment"] = read_stored("treatment", treatment_set)
+        if spend_set:
+            loaded = read_stored("spend", spend_set)
+            if not loaded.loaded:
+                raise HarmInputError(f"no spend row of the data set '{spend_set}' could be loaded",
+                                     fix="See its rejects on the Data page.")
+            data["spend"], data["spend_source"] = loaded.frame, f"Spend: data set {spend_set}"
+    except HarmInputError as exc:
+        st.error(context.escape_markdown(str(exc)) + " The slides use the demo data instead.")
+    return data
+
+
+def slide_data_choice(bctx: BriefingContext) -> None:
+    """The treatment and spend data of the slides: the demo data or a data set imported on the Data page."""
+    with st.expander("Treatment and spend data for the slides", expanded=not (bctx.treatment_data.is_demo
+                                                                              and bctx.spend_is_demo)):
+        c1, c2 = st.columns(2)
+        for column, kind, label in ((c1, "treatment", "Treatment data"), (c2, "spend", "Spend data")):
+            names = store.dataset_names(kind)
+            st.session_state[DATA_SET_KEYS[kind]] = chosen_set(kind)
+            column.selectbox(label, [DEMO_SET, *names], key=DATA_SET_KEYS[kind],
+                             format_func=lambda n: n or "Demo data (synthetic)")
+        st.caption("Treatment: " + context.escape_markdown(bctx.treatment_data.source) + ". "
+                   + context.escape_markdown(bctx.spend_source_note) + ". Import treatment or spend data sets on the "
+                   "Data page to choose them here; each slide's footer names the data it shows.")
+
+
 def briefing_context(ctx: context.Context, as_of: str, measure: str) -> BriefingContext:
-    """The sidebar's data and filters as a :class:`BriefingContext` (time weights shared with Hotspots)."""
+    """The sidebar's data and filters as a :class:`BriefingContext` (time weights shared with Hotspots),
+    with the treatment and spend data chosen for the slides."""
     from harm.ui import hotspot_page
 
     weights = None if ctx.month_precision_only else hotspot_page.time_weights(ctx.dataset, "aoristic")
     return BriefingContext(ctx.all_incidents, ctx.area_set, ctx.all_area_labels, ctx.filters, as_of, measure,
-                           is_demo=ctx.is_demo, source=ctx.source_note, time_weights=weights)
+                           is_demo=ctx.is_demo, source=ctx.source_note, time_weights=weights, **slide_data())
+
+
+def _data_key() -> str:
+    """Changes whenever the treatment or spend data of the slides do (for the slide cache)."""
+    return "|".join(stored_key(kind, chosen_set(kind)) for kind in DATA_SET_KEYS)
 
 
 @st.cache_resource(show_spinner=False, max_entries=48)
-def _slide(dataset: str, filters, as_of: str, measure: str, name: str, _ctx: BriefingContext) -> Slide:  # noqa: ARG001
+def _slide(dataset: str, filters, as_of: str, measure: str, data_key: str, name: str,  # noqa: ARG001
+           _ctx: BriefingContext) -> Slide:
     return build_slide(name, _ctx)
 
 
 def slide(ctx: context.Context, bctx: BriefingContext, name: str, headline: str = "") -> Slide:
     """Slide ``name`` (cached; a failing slide comes back saying why) with ``headline``."""
     with st.spinner(f"Building the slide “{SLIDES[name].title_for(bctx)}”…"):
-        built = _slide(ctx.dataset, ctx.filters, bctx.as_of, bctx.measure, name, bctx)
+        built = _slide(ctx.dataset, ctx.filters, bctx.as_of, bctx.measure, _data_key(), name, bctx)
     return dataclasses.replace(built, headline=" ".join(headline.split()))
 
 
