@@ -57,23 +57,29 @@ def chosen_set(kind: str) -> str:
     return value
 
 
+def _stored_treatment(name: str) -> dict:
+    return {"treatment": read_stored("treatment", name)}
+
+
+def _stored_spend(name: str) -> dict:
+    loaded = read_stored("spend", name)
+    if not loaded.loaded:
+        raise HarmInputError(f"no spend row of the data set '{name}' could be loaded",
+                             fix="See its rejects on the Data page.")
+    return {"spend": loaded.frame, "spend_source": f"Spend: data set {name}"}
+
+
 def slide_data() -> dict:
     """``treatment``, ``spend`` and ``spend_source`` for the context from the chosen data sets (None: demo).
 
-    A data set that cannot be read is reported and the demo data are used instead."""
-    treatment_set, spend_set = chosen_set("treatment"), chosen_set("spend")
+    A data set that cannot be read is reported and the demo data are used in its place."""
     data = {"treatment": None, "spend": None, "spend_source": ""}
-    try:
-        if treatment_set:
-            data["treatment"] = read_stored("treatment", treatment_set)
-        if spend_set:
-            loaded = read_stored("spend", spend_set)
-            if not loaded.loaded:
-                raise HarmInputError(f"no spend row of the data set '{spend_set}' could be loaded",
-                                     fix="See its rejects on the Data page.")
-            data["spend"], data["spend_source"] = loaded.frame, f"Spend: data set {spend_set}"
-    except HarmInputError as exc:
-        st.error(context.escape_markdown(str(exc)) + " The slides use the demo data instead.")
+    for kind, read in (("treatment", _stored_treatment), ("spend", _stored_spend)):
+        name = chosen_set(kind)
+        try:
+            data.update(read(name) if name else {})
+        except HarmInputError as exc:
+            st.error(context.escape_markdown(str(exc)) + f" The slides use the demo {kind} data instead.")
     return data
 
 
