@@ -33,3 +33,13 @@ def demo_incidents():
     from harm.demo import load_demo_incidents
 
     return load_demo_incidents()
+
+
+@pytest.fixture
+def store_with_demo(tmp_path, monkeypatch, demo_incidents) -> Path:
+    """An empty store of the test's own (``HARM_DATA_DIR``) that still sees the generated demo data."""
+    folder = tmp_path / "store"
+    folder.mkdir()
+    (folder / "demo").symlink_to(Path(os.environ["HARM_DATA_DIR"]) / "demo", target_is_directory=True)
+    monkeypatch.setenv("HARM_DATA_DIR", str(folder))
+    return folder

@@ -17,7 +17,7 @@ from harm.io.importer import FileInput, import_table
 from harm.spend import spend_against_outcomes, treatment_counts
 from harm.spend.reader import read_spend_file
 from harm.treatment import outcomes, read_treatment_file
-from user_tables import SPEND, TREATMENT_ROWS, own_store, spend_file, treatment_file
+from user_tables import SPEND, TREATMENT_ROWS, spend_file, treatment_file
 
 SLIDES = ["drugs-treatment", "spend-outcomes"]
 
@@ -116,8 +116,7 @@ def test_brief_cli_uses_the_treatment_and_spend_files(files, tmp_path, capsys):
     assert captured.out.startswith(f"wrote 2 slides to {out} (html")
 
 
-def test_chart_cli_reads_stored_data_sets(tmp_path, monkeypatch, capsys, demo_incidents):
-    own_store(tmp_path, monkeypatch)
+def test_chart_cli_reads_stored_data_sets(tmp_path, capsys, store_with_demo):
     import_table([FileInput("treatment.csv", treatment_file())], "treatment", "My treatment")
     import_table([FileInput("spend.csv", spend_file())], "spend", "PCC spend")
     out = tmp_path / "spend-outcomes.csv"
@@ -150,10 +149,9 @@ def test_a_missing_treatment_or_spend_is_one_line_and_exit_2(argv, message, tmp_
 
 # --- the page ----------------------------------------------------------------------------------------
 
-def test_briefing_page_uses_the_stored_sets_chosen(tmp_path, monkeypatch, demo_incidents):
+def test_briefing_page_uses_the_stored_sets_chosen(store_with_demo):
     from streamlit.testing.v1 import AppTest
 
-    own_store(tmp_path, monkeypatch)
     import_table([FileInput("treatment.csv", treatment_file())], "treatment", "My treatment")
     import_table([FileInput("spend.csv", spend_file())], "spend", "PCC spend")
     at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=240)

@@ -6,11 +6,9 @@ Uploading, the mapping step and switching are driven in a real browser
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import geopandas as gpd
-import pytest
 from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
@@ -19,17 +17,6 @@ from harm.io import police_uk
 from harm.io.importer import FileInput, import_boundaries, import_incidents
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
-
-@pytest.fixture
-def own_store(tmp_path, monkeypatch, demo_incidents):
-    """An empty store of its own that still sees the (already generated) demo data."""
-    demo = Path(os.environ["HARM_DATA_DIR"]) / "demo"
-    folder = tmp_path / "store"
-    folder.mkdir()
-    (folder / "demo").symlink_to(demo, target_is_directory=True)
-    monkeypatch.setenv("HARM_DATA_DIR", str(folder))
-    return folder
 
 
 def run(page: str, query: dict | None = None) -> tuple[AppTest, AppTest]:
@@ -53,7 +40,7 @@ def text_of(at: AppTest) -> str:
     return "\n".join(map(str, parts))
 
 
-def test_data_page_first_render_with_an_empty_store(own_store):
+def test_data_page_first_render_with_an_empty_store(store_with_demo):
     sidebar, at = run("pages/data.py")
     assert not at.exception, at.exception
     assert at.title[0].value == "Data"
@@ -72,7 +59,7 @@ def small_street_file() -> FileInput:
     return FileInput("2024-01-west-mercia-street.csv", "\n".join([header, *rows, ""]).encode())
 
 
-def test_stored_data_sets_are_listed_and_used_by_the_sidebar(own_store):
+def test_stored_data_sets_are_listed_and_used_by_the_sidebar(store_with_demo):
     import_incidents([small_street_file()], "Street <i>Jan</i>")
     areas = gpd.GeoDataFrame({"nm": ["Worcester box"]}, geometry=[box(380000, 250000, 390000, 260000)],
                              crs="EPSG:27700")
@@ -94,7 +81,7 @@ def test_stored_data_sets_are_listed_and_used_by_the_sidebar(own_store):
 HOSTILE = "![pixel](http://tracker.example/p.png) **Town**"
 
 
-def test_area_names_from_a_boundary_file_stay_literal_text_on_the_pages(own_store):
+def test_area_names_from_a_boundary_file_stay_literal_text_on_the_pages(store_with_demo):
     """A name from a user's file must not become a link, an image (a request off this computer) or formatting."""
     import_incidents([small_street_file()], "Street")
     areas = gpd.GeoDataFrame({"nm": [HOSTILE]}, geometry=[box(380000, 250000, 390000, 260000)], crs="EPSG:27700")

@@ -9,14 +9,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from harm.io.importer import FileInput, import_table
-from user_tables import TESTING_ROWS, TREATMENT_ROWS, drug_testing_file, own_store, treatment_file
+from user_tables import TESTING_ROWS, TREATMENT_ROWS, drug_testing_file, treatment_file
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
 @pytest.fixture
-def stored_sets(tmp_path, monkeypatch, demo_incidents):
-    folder = own_store(tmp_path, monkeypatch)
+def stored_sets(store_with_demo):
+    folder = store_with_demo
     import_table([FileInput("mine.csv", treatment_file())], "treatment", "My <b>treatment</b>")
     import_table([FileInput("custody.csv", drug_testing_file())], "testing", "Custody tests")
     return folder

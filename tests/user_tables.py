@@ -1,10 +1,8 @@
 """Small treatment, drug-testing and spend files in the formats the readers accept, and a store of
-their own for tests (the demo data stay visible in it), for the tests of stored data sets."""
+for the tests of stored data sets (with the ``store_with_demo`` fixture)."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 import pandas as pd
 
@@ -44,14 +42,3 @@ def spend_file() -> bytes:
 
 def drug_testing_file(rows=TESTING_ROWS) -> bytes:
     return pd.DataFrame(rows, columns=TESTING_COLUMNS).to_csv(index=False).encode()
-
-
-def own_store(tmp_path: Path, monkeypatch) -> Path:
-    """An empty store of its own that still sees the (already generated) demo data (call after the
-    ``demo_incidents`` fixture has made sure they exist)."""
-    demo = Path(os.environ["HARM_DATA_DIR"]) / "demo"
-    folder = tmp_path / "store"
-    folder.mkdir()
-    (folder / "demo").symlink_to(demo, target_is_directory=True)
-    monkeypatch.setenv("HARM_DATA_DIR", str(folder))
-    return folder
