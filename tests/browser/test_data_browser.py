@@ -249,3 +249,53 @@ def test_workbook_sheet_is_chosen_and_a_spend_table_is_kept(browser_page, data_s
     go_to(page, "Commissioning")
     page.get_by_text("Spend data: demo or your own table").first.click()
     assert page.locator(".st-key-spend_source label").filter(has_text="imported on the Data page").count() == 1
+
+
+def test_stored_treatment_and_testing_sets_are_chosen_on_their_pages(browser_page, data_server, tmp_path,
+                                                                     blocked_requests):
+    import sys
+
+    sys.path.insert(0, str(REPO_ROOT / "tests"))
+    from user_tables import TESTING_ROWS, TREATMENT_ROWS, drug_testing_file, treatment_file
+
+    files = {"treatment": tmp_path / "ndtms-2019-20.csv", "testing": tmp_path / "custody-tests.csv"}
+    files["treatment"].write_bytes(treatment_file())
+    files["testing"].write_bytes(drug_testing_file())
+    page = browser_page
+    open_page(page, data_server, "/", timeout_ms=LONG_MS)
+    go_to(page, "Data")
+    page.get_by_role("tab", name="Import treatment, testing or spend").click()
+    for kind, label in (("treatment", "Drug and alcohol treatment"), ("testing", "Drug testing on arrest")):
+        page.locator(".st-key-data_table_kind label").filter(has_text=label).click()
+        wait_for_idle(page)
+        page.locator(f".st-key-data_table_files_{kind} input[type=file]").set_input_files(str(files[kind]))
+        wait_for_idle(page, timeout_ms=LONG_MS)
+        page.locator(".st-key-data_import_table button").click()
+        page.get_by_text(f"Imported into the {kind} data set").first.wait_for(timeout=LONG_MS)
+        wait_for_idle(page, timeout_ms=LONG_MS)
+        page.get_by_role("tab", name="Import treatment, testing or spend").click()
+
+    go_to(page, "Treatment")
+    stored = page.locator(".st-key-treatment_source label").filter(has_text="imported on the Data page")
+    from harness import rerun
+
+    rerun(page, stored.click)
+    assert page.get_by_text("Data set ndtms-2019-20").first.is_visible()
+    total = sum(row[3] for row in TREATMENT_ROWS)
+    assert metric(page, "In treatment, 2019/20") == f"{total:,}"
+    assert page.locator('[data-testid="stMain"]').get_by_text("Synthetic demonstration data").count() == 0
+    screenshot(page, "treatment-stored-set")
+
+    go_to(page, "Drugs")
+    stored = page.locator(".st-key-drugs_testing_source label").filter(has_text="imported on the Data page")
+    stored.scroll_into_view_if_needed()
+    rerun(page, stored.click)
+    caption = page.get_by_text("Drug testing: Data set custody-tests").first
+    caption.scroll_into_view_if_needed()
+    assert caption.is_visible()
+    screenshot(page, "drugs-stored-testing")
+    with page.expect_download() as download:  # the by-area table of the user's tests, as shown
+        page.locator('[class*="st-key-csv-drug-testing-by-area"] button').first.click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8"))))
+    assert {r["area"]: r["tests"] for r in rows}["All areas"] == str(sum(row[2] for row in TESTING_ROWS))
+    assert blocked_requests == []
