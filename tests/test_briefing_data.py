@@ -170,3 +170,14 @@ def test_briefing_page_uses_the_stored_sets_chosen(store_with_demo):
     assert "Source: Spend: data set PCC spend; treatment: Data set My treatment: Treatment CSV (treatment.csv)" \
         in preview
     assert "Synthetic" not in preview.split("<footer>")[1]
+
+
+def test_real_police_data_beside_demo_treatment_is_not_called_synthetic_crime(demo_incidents):
+    own = briefing_context(demo_incidents, load_area_set("policing-area"), as_of="2019-10", is_demo=False,
+                           source="Incidents: force-extract.csv")
+    (slide,) = build_slides(own, ["drugs-treatment"])
+    assert slide.error is None
+    text = slide.footer.text()
+    assert "not real crime records" not in text and not slide.footer.demo
+    assert "Incidents: force-extract.csv" in text
+    assert "Synthetic demonstration treatment data — not real NDTMS or OHID figures" in text

@@ -139,7 +139,14 @@ def _footer(ctx: BriefingContext, metas: list[ChartMeta], *, period: str | None 
                   period=period or joined(m.period for m in metas) or ctx.period_text,
                   filters=filters or joined(m.filters for m in metas) or ctx.filters.describe(),
                   method=method or joined(short_method(m.method) for m in metas),
-                  demo=any(m.demo for m in metas) if metas else ctx.is_demo)  # the data this slide shows
+                  demo=any(_unlabelled_demo(m) for m in metas) if metas else ctx.is_demo)
+
+
+def _unlabelled_demo(meta: ChartMeta) -> bool:
+    """Demo data whose source does not already say so: the demo incidents (whose charts name no source).
+    Demo treatment and spend carry their own "Synthetic demonstration ..." source, so a slide of real
+    police data beside demo treatment is not called "not real crime records"."""
+    return meta.demo and "synthetic" not in meta.source.lower()
 
 
 def short_method(text: str, limit: int = 160) -> str:
