@@ -91,7 +91,7 @@ def test_panel_mode_and_pack_download(app_server, browser_page, blocked_requests
         assert not checks["sidebar"]
         for shown, natural, bottom in checks["images"]:
             assert shown == pytest.approx(natural, abs=1)  # charts at their natural size: 24 px type stays 24 px
-        assert "Source: Synthetic demonstration data" in page.locator(".pack.panel footer").inner_text()
+        assert "Source: Synthetic demonstration" in page.locator(".pack.panel footer").inner_text()
         if number < 5:
             click(page, "brief_next")
             wait_for_idle(page, timeout_ms=SLOW_MS)
