@@ -13,7 +13,8 @@ from harm.spend.geography import LEVEL_LABELS, POPULATION_NOTE, area_names
 from harm.spend.treatment_link import treatment_counts
 from harm.treatment import stored_treatment_names
 from harm.ui.context import cached, current, demo_banner, escape_markdown
-from harm.ui.data_sources import DEMO, FILES, STORED, read_stored, source_radio, stored_key, stored_select
+from harm.ui.data_sources import (DEMO, FILES, STORED, demo_treatment, read_stored, source_radio, stored_key,
+                                  stored_select, treatment_uploads)
 from harm.ui.exports import chart_with_downloads, table_downloads
 
 SPEND_DEMO_SOURCE = "Synthetic spend calibrated to West Mercia PCC and Worcestershire papers (FACTS.md)"
@@ -40,13 +41,6 @@ def read_allocation_upload(name: str, digest: str, raw: bytes):
 @st.cache_data(show_spinner=False, max_entries=8)
 def counts_for(level: str, treatment_key: str, _treatment):
     return treatment_counts(_treatment, level)
-
-
-@st.cache_data(show_spinner=False, max_entries=1)
-def demo_treatment():
-    from harm.treatment import demo_data
-
-    return demo_data()
 
 
 def digest(raw: bytes) -> str:
@@ -142,15 +136,8 @@ else:
     spend_is_demo, spend_source = True, SPEND_DEMO_SOURCE
 
 if treatment_source == FILES and treatment_files:
-    from harm.treatment import combine, read_treatment_file
-
-    parts = []
-    for file in treatment_files:
-        try:
-            parts.append(read_treatment_file(file.getvalue(), file.name))
-        except HarmInputError as exc:
-            st.error(escape_markdown(str(exc)))
-    treatment = combine(parts) if parts else demo_treatment()
+    treatment = treatment_uploads(treatment_files)
+    treatment = demo_treatment() if treatment is None else treatment
     treatment_key = "|".join(digest(f.getvalue()) for f in treatment_files)
 elif treatment_source == STORED:
     try:

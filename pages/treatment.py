@@ -6,32 +6,16 @@ import streamlit as st
 from harm import suppression
 from harm.charts import ChartMeta
 from harm.errors import HarmInputError
-from harm.treatment import charts, demo_data, need, outcomes, read_treatment_file, stored_treatment_names
+from harm.treatment import charts, need, outcomes, stored_treatment_names
 from harm.treatment.annual import force_summary, in_treatment_table
-from harm.treatment.data import combine
 from harm.treatment.schema import ALL, LEVEL_LABELS, LEVEL_PLURALS, SUBSTANCE_LABELS, SUBSTANCES, SUPPRESSED_WORD
 from harm.ui.context import current, demo_banner, escape_markdown
-from harm.ui.data_sources import DEMO, FILES, STORED, read_stored, read_uploads, source_radio, stored_select
+from harm.ui.data_sources import (DEMO, FILES, STORED, demo_treatment, read_stored, source_radio, stored_select,
+                                  treatment_uploads)
 from harm.ui.exports import chart_with_downloads, table_downloads
 
 TOTAL = outcomes.TOTAL_AREA
 OTHER_OUTCOMES = ["re-presentation", "retention", "waiting", "cjs-referrals"]
-
-
-@st.cache_data(show_spinner=False, max_entries=1)
-def demo_treatment():
-    return demo_data()
-
-
-@st.cache_data(show_spinner="Reading the file…", max_entries=32)
-def read_upload(name: str, digest: str, raw: bytes):
-    return read_treatment_file(raw, name)
-
-
-def uploaded_data(files):
-    """The uploaded files read and combined; a file that cannot be read is reported, not fatal."""
-    parts = read_uploads(files, read_upload)
-    return combine(parts) if parts else None
 
 
 def percent_table(result: suppression.Suppressed, labels: dict) -> pd.DataFrame:
@@ -71,7 +55,7 @@ elif source == FILES:
         "OHID Fingertips indicator CSV (e.g. 93517, opiate and crack users not in treatment), NDTMS ViewIt local "
         "authority or England exports, or the dashboard's treatment CSV", type=["csv"], accept_multiple_files=True,
         key="treatment_files")
-    data = uploaded_data(files or [])
+    data = treatment_uploads(files or [])
     if data is None:
         st.info("Choose one or more CSV files to see them here. Nothing leaves this computer.")
         st.stop()

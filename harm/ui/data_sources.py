@@ -45,6 +45,29 @@ def read_uploads(files, read) -> list:
     return parts
 
 
+@st.cache_data(show_spinner=False, max_entries=1)
+def demo_treatment():
+    """The demo treatment data (synthetic), read once per server."""
+    from harm.treatment import demo_data
+
+    return demo_data()
+
+
+@st.cache_data(show_spinner="Reading the file…", max_entries=32)
+def _read_treatment_upload(name: str, digest: str, raw: bytes):  # noqa: ARG001 - the digest is the cache key
+    from harm.treatment import read_treatment_file
+
+    return read_treatment_file(raw, name)
+
+
+def treatment_uploads(files):
+    """Uploaded treatment files read and combined; None when none could be read (each failure is reported)."""
+    from harm.treatment import combine
+
+    parts = read_uploads(files, _read_treatment_upload)
+    return combine(parts) if parts else None
+
+
 def _readers():
     from harm.drugs.testing_files import read_stored_testing
     from harm.spend.reader import read_stored_spend
