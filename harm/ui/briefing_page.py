@@ -122,7 +122,8 @@ def _slide(dataset: str, filters, as_of: str, measure: str, data_key: str, name:
 def slide(ctx: context.Context, bctx: BriefingContext, name: str, headline: str = "") -> Slide:
     """Slide ``name`` (cached; a failing slide comes back saying why) with ``headline``."""
     with st.spinner(f"Building the slide “{SLIDES[name].title_for(bctx)}”…"):
-        built = _slide(ctx.dataset, ctx.filters, bctx.as_of, bctx.measure, _data_key(), name, bctx)
+        built = _slide(ctx.dataset, ctx.filters, bctx.as_of, bctx.measure, bctx.memo("data_key", _data_key), name,
+                       bctx)
     return dataclasses.replace(built, headline=" ".join(headline.split()))
 
 
